@@ -1,0 +1,113 @@
+# Makefile - builds the grader, runs its tests, and installs what is missing.
+#
+#   make demo     install what is missing, build, grade the example submission
+#   make check    install what is missing, build, run every test
+#   make asan     the whole test suite again under ASan + UBSan
+#   make bench    the benchmark (prints ratios, asserts nothing)
+#   make install  PREFIX=/usr/local
+#
+# Dependencies are Debian packages; `make deps` installs them with apt-get
+# when run as root and otherwise prints the exact command to run.
+
+PREFIX     ?= /usr/local
+BUILD      ?= build
+CC         ?= cc
+VERSION    := 0.1.0
+PKGS       := yaml-0.1 json-c
+TEST_PKGS  := check
+
+# Build and test dependencies, as Debian package names.
+DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev
+DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang
+
+WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
+OPT        ?= -O2 -g
+SAN        ?=
+CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SAN) \
+              -DGRADER_VERSION='"$(VERSION)"' \
+              -DGRADER_DATADIR='"$(PREFIX)/share/grader"' \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS        = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+LIB_SRC    := $(filter-out grader/main.c,$(wildcard grader/*.c))
+LIB_OBJ    := $(LIB_SRC:grader/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FIXTURES   := $(patsubst tests/fixture/%.c,$(BUILD)/fixture/%,$(wildcard tests/fixture/*.c))
+
+.PHONY: all deps deps-test check unit e2e asan demo bench install clean fuzz gradescope
+.DEFAULT_GOAL := all
+
+all: deps $(BUILD)/grader
+
+# ---- dependencies ----------------------------------------------------------
+
+deps:
+	@sh tests/deps.sh $(DEB_BUILD)
+
+deps-test:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+# ---- the grader ------------------------------------------------------------
+
+$(BUILD)/obj/%.o: grader/%.c $(wildcard grader/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libgrader.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/grader: $(BUILD)/obj/main.o $(BUILD)/libgrader.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/fixture:
+	mkdir -p $@
+
+# ---- tests -----------------------------------------------------------------
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(BUILD)/libgrader.a | $(BUILD)/tests
+	$(CC) $(CFLAGS_ALL) -iquote grader -o $@ $< $(BUILD)/libgrader.a $(TEST_LIBS) $(LIBS)
+
+# Fixture programs are student stand-ins: built without sanitizers, since
+# ASan's runtime gets in the way of ptrace and rlimits.
+$(BUILD)/fixture/%: tests/fixture/%.c | $(BUILD)/fixture
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -pthread -o $@ $<
+
+check: deps-test all $(UNIT_BIN) $(FIXTURES)
+	@sh tests/run-tests.sh $(BUILD)
+
+unit: $(UNIT_BIN) $(FIXTURES)
+	@sh tests/run-tests.sh $(BUILD) unit
+
+e2e: $(BUILD)/grader $(FIXTURES)
+	@sh tests/run-tests.sh $(BUILD) e2e
+
+asan: deps-test
+	$(MAKE) check BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+		SAN='-fsanitize=address,undefined -fno-sanitize-recover=all'
+
+fuzz: deps-test
+	@sh tests/fuzz/run.sh $(BUILD)
+
+# ---- using it --------------------------------------------------------------
+
+demo: all
+	@echo "Grading the example submission in tests/example_submission:"
+	@./$(BUILD)/grader run tests/example_submission; st=$$?; \
+	  if [ $$st -gt 1 ]; then exit $$st; fi; \
+	  echo; echo "(exit status $$st: 0 all passed, 1 some checks failed)"
+
+bench: all $(FIXTURES)
+	@sh tests/bench/run.sh $(BUILD)
+
+gradescope: all
+	@sh tests/platform/make-gradescope.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/grader/specs
+	install -m 755 $(BUILD)/grader $(DESTDIR)$(PREFIX)/bin/grader
+	cp -R specs/. $(DESTDIR)$(PREFIX)/share/grader/specs/
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,46 @@
+/* fsutil.h - the grader's own file handling: fresh work dirs, copies of a
+ * submission, and removing what a student program left.
+ *
+ * After a run, everything under a work dir is hostile: it may hold
+ * symlinks to anywhere, fifos, unreadable directories, millions of files.
+ * These functions never follow a symlink inside the trees they copy or
+ * remove, and never write through a path a student controls.
+ */
+#ifndef GRADER_FSUTIL_H
+#define GRADER_FSUTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Create a fresh private directory under $TMPDIR (or /tmp) named
+ * "grader-XXXXXX"; returns a malloc'd path or NULL with e set. */
+char *fs_make_tempdir(const char *prefix, struct err *e);
+
+/* Copy the tree at src into dst (dst is created): directories and regular
+ * files only; symlinks, devices, fifos and sockets are skipped (and
+ * counted in *skipped if not NULL). Stops with an error past max_bytes in
+ * total. When chown_to is not (uid_t)-1, everything created is chowned to
+ * it (the grader made these files itself: nothing a student planted).
+ * Returns 0 or -1 with e set. */
+int fs_copy_tree(const char *src, const char *dst, uint64_t max_bytes,
+		 uid_t chown_uid, gid_t chown_gid, int *skipped, struct err *e);
+
+/* Remove path and everything below it without following symlinks, making
+ * unreadable directories readable first. Returns 0 or -1 with e set. */
+int fs_remove_tree(const char *path, struct err *e);
+
+/* Write a file relative to dir (creating parent directories), refusing
+ * symlinks on the way. */
+int fs_write_file(const char *dir, const char *rel, const char *data,
+		  size_t len, uid_t chown_uid, gid_t chown_gid, struct err *e);
+
+/* Read at most max bytes of a regular file below dirfd without following
+ * symlinks; *out is malloc'd and NUL-terminated. Returns 0, or -1 with
+ * errno set (ENOENT, ELOOP for a symlink, EISDIR, ...). */
+int fs_read_beneath(int dirfd, const char *rel, uint64_t max, char **out,
+		    size_t *len, bool *truncated);
+
+#endif

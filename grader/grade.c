@@ -1,0 +1,449 @@
+/* grade.c - grade a submission: copy, build, run each test, check. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fsutil.h"
+#include "grade.h"
+#include "run.h"
+#include "util.h"
+
+/* A submission larger than this is refused: it is not source code. */
+#define SUBMISSION_MAX ((uint64_t)256 << 20)
+/* How much of stdin and of the build log a report shows. */
+#define STDIN_SHOWN 4096
+#define BUILD_LOG_SHOWN 16384
+
+char **grade_env(const struct spec_test *t, const char *workdir)
+{
+	size_t n = 0, i, nenv = t ? t->nenv : 0;
+	char **env = xcalloc(6 + nenv, sizeof(*env));
+
+	env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
+	env[n++] = xasprintf("HOME=%s", workdir);
+	env[n++] = xstrdup("LANG=C.UTF-8");
+	env[n++] = xstrdup("LC_ALL=C");
+	env[n++] = xstrdup("TERM=dumb");
+	for (i = 0; i < nenv; i++) {
+		size_t j, len = strlen(t->env[i].name);
+
+		/* A spec's variable replaces a fixed one of the same name. */
+		for (j = 0; j < n; j++) {
+			if (!strncmp(env[j], t->env[i].name, len) && env[j][len] == '=') {
+				free(env[j]);
+				env[j] = xasprintf("%s=%s", t->env[i].name, t->env[i].value);
+				break;
+			}
+		}
+		if (j == n)
+			env[n++] = xasprintf("%s=%s", t->env[i].name, t->env[i].value);
+	}
+	env[n] = NULL;
+	return env;
+}
+
+void grade_env_free(char **env)
+{
+	size_t i;
+
+	for (i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+static bool selected(const struct grade_opts *o, const char *id)
+{
+	const char *const *p;
+
+	if (!o->only)
+		return true;
+	for (p = o->only; *p; p++)
+		if (!strcmp(*p, id))
+			return true;
+	return false;
+}
+
+static char *join_argv(char *const *argv)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	for (i = 0; argv[i]; i++) {
+		const char *a = argv[i];
+
+		if (i)
+			sbuf_addc(&sb, ' ');
+		if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+			sbuf_adds(&sb, a);
+			continue;
+		}
+		sbuf_addc(&sb, '\'');
+		for (; *a; a++) {
+			if (*a == '\'')
+				sbuf_adds(&sb, "'\\''");
+			else
+				sbuf_addc(&sb, *a);
+		}
+		sbuf_addc(&sb, '\'');
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+static void copy_stream(struct result_stream *dst, struct sbuf *src, uint64_t total)
+{
+	dst->len = src->len;
+	dst->data = sbuf_detach(src, NULL);
+	dst->total = total;
+	dst->truncated = total > dst->len;
+}
+
+static int shell_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return -1;
+}
+
+/* Build the exercise in dir. Returns 0 when built; fills ex on failure.
+ * Returns -1 only for the grader's own failures. */
+static int build_exercise(const struct spec *s, const char *dir,
+			  const struct grade_opts *o, struct result_exercise *ex,
+			  struct err *e)
+{
+	char *default_argv[3] = { "make", NULL, NULL };
+	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
+	char *const *argv;
+	struct run_request req;
+	struct run_result res;
+	struct sbuf msg = SBUF_INIT, log = SBUF_INIT;
+	char **env;
+	char *cmd;
+	int rc;
+
+	if (s->no_build)
+		return 0;
+	if (s->build_shell) {
+		shell_argv[2] = s->build_shell;
+		argv = shell_argv;
+	} else if (s->build) {
+		argv = s->build;
+	} else {
+		default_argv[1] = s->id;
+		argv = default_argv;
+	}
+	memset(&req, 0, sizeof(req));
+	env = grade_env(NULL, dir);
+	req.argv = argv;
+	req.cwd = dir;
+	req.envp = env;
+	req.limits = s->build_limits;
+	{
+		struct spec_limits d;
+
+		spec_default_build_limits(&d);
+		spec_limits_merge(&req.limits, &d);
+	}
+	req.sbx = o->sbx;
+	rc = run_command(&req, &res, e);
+	grade_env_free(env);
+	if (rc < 0)
+		return -1;
+	cmd = s->build_shell ? xstrdup(s->build_shell) : join_argv(argv);
+	if (res.verdict == VERDICT_EXITED && WIFEXITED(res.root_wstatus) &&
+	    WEXITSTATUS(res.root_wstatus) == 0) {
+		free(cmd);
+		run_result_release(&res);
+		return 0;
+	}
+	if (res.verdict == VERDICT_EXITED)
+		sbuf_addf(&msg, "the build failed: '%s' exited with status %d", cmd,
+			  shell_status(res.root_wstatus));
+	else
+		sbuf_addf(&msg, "the build failed: '%s': %s", cmd,
+			  res.verdict_text ? res.verdict_text : result_verdict_name(res.verdict));
+	sbuf_add(&log, res.out.buf ? res.out.buf : "", res.out.len);
+	sbuf_add(&log, res.err.buf ? res.err.buf : "", res.err.len);
+	if (log.len > BUILD_LOG_SHOWN) {
+		/* The end of a compiler log says the most. */
+		struct sbuf tail = SBUF_INIT;
+
+		sbuf_adds(&tail, "...\n");
+		sbuf_add(&tail, log.buf + log.len - BUILD_LOG_SHOWN, BUILD_LOG_SHOWN);
+		sbuf_release(&log);
+		log = tail;
+	}
+	ex->built = false;
+	ex->build_message = sbuf_detach(&msg, NULL);
+	ex->build_output = sbuf_detach(&log, NULL);
+	free(cmd);
+	run_result_release(&res);
+	return 1;
+}
+
+static bool deps_passed(const struct spec_test *t, const struct result_exercise *ex,
+			struct sbuf *why)
+{
+	char **d;
+	bool ok = true;
+
+	for (d = t->depends_on; d && *d; d++) {
+		size_t i;
+
+		for (i = 0; i < ex->ntests; i++) {
+			if (strcmp(ex->tests[i].name, *d))
+				continue;
+			if (ex->tests[i].status != RESULT_PASS) {
+				sbuf_addf(why, "%s'%s' did not pass", ok ? "skipped: " : ", ", *d);
+				ok = false;
+			}
+		}
+	}
+	return ok;
+}
+
+static void fill_skipped_test(const struct spec_test *t, struct result_test *rt)
+{
+	rt->name = xstrdup(t->name);
+	rt->description = t->description ? xstrdup(t->description) : NULL;
+	rt->visibility = t->visibility;
+	rt->max_points = spec_test_points(t);
+	rt->exit_status = -1;
+	rt->hint = t->hint ? xstrdup(t->hint) : NULL;
+}
+
+/* A failed build or a broken grader: every test fails with one check that
+ * says why, worth the test's points. */
+static void fail_test(const struct spec_test *t, struct result_test *rt,
+		      const char *kind, const char *message)
+{
+	struct result_check *c;
+
+	fill_skipped_test(t, rt);
+	rt->status = RESULT_FAIL;
+	c = result_add_check(rt);
+	c->name = xstrdup(kind);
+	c->kind = xstrdup(kind);
+	c->status = RESULT_FAIL;
+	c->max_points = rt->max_points;
+	c->message = xstrdup(message);
+}
+
+static int run_test(const struct spec *s, const struct spec_test *t,
+		    const char *built_dir, const char *tmp, size_t index,
+		    const struct grade_opts *o, struct result_test *rt, struct err *e)
+{
+	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
+	struct run_request req;
+	struct run_result res;
+	struct check_input in;
+	char *dir, **env;
+	uid_t uid = o->sbx->drop_uid ? o->sbx->uid : (uid_t)-1;
+	gid_t gid = o->sbx->drop_uid ? o->sbx->gid : (gid_t)-1;
+	size_t i;
+	int dirfd, rc;
+
+	fill_skipped_test(t, rt);
+	dir = xasprintf("%s/%s-test%zu", tmp, s->id, index + 1);
+	if (fs_copy_tree(built_dir, dir, SUBMISSION_MAX, uid, gid, NULL, e) < 0) {
+		free(dir);
+		return -1;
+	}
+	for (i = 0; i < t->nfiles; i++) {
+		if (fs_write_file(dir, t->files[i].path, t->files[i].content,
+				  t->files[i].len, uid, gid, e) < 0) {
+			fs_remove_tree(dir, NULL);
+			free(dir);
+			return -1;
+		}
+	}
+	memset(&req, 0, sizeof(req));
+	if (t->shell) {
+		shell_argv[2] = t->shell;
+		req.argv = shell_argv;
+	} else {
+		req.argv = t->argv;
+	}
+	env = grade_env(t, dir);
+	req.cwd = dir;
+	req.envp = env;
+	req.stdin_data = t->stdin_data;
+	req.stdin_len = t->stdin_data ? t->stdin_len : 0;
+	spec_effective_limits(s, t, &req.limits);
+	req.sbx = o->sbx;
+	rc = run_command(&req, &res, e);
+	grade_env_free(env);
+	if (rc < 0) {
+		fs_remove_tree(dir, NULL);
+		free(dir);
+		return -1;
+	}
+
+	rt->command = t->shell ? xstrdup(t->shell) : join_argv(t->argv);
+	if (t->stdin_data && t->stdin_len) {
+		size_t shown = t->stdin_len > STDIN_SHOWN ? STDIN_SHOWN : t->stdin_len;
+
+		rt->stdin_text = xstrndup(t->stdin_data, shown);
+		rt->stdin_truncated = shown < t->stdin_len;
+	}
+	rt->verdict = res.verdict;
+	rt->verdict_text = res.verdict_text ? xstrdup(res.verdict_text) : NULL;
+	rt->exit_status = res.root_ended ? shell_status(res.root_wstatus) : -1;
+	rt->wall_ns = res.wall_ns;
+	rt->cpu_ns = res.cpu_ns;
+
+	memset(&in, 0, sizeof(in));
+	in.out = sbuf_str(&res.out);
+	in.out_len = res.out.len;
+	in.out_truncated = res.out_total > res.out.len;
+	in.err = sbuf_str(&res.err);
+	in.err_len = res.err.len;
+	in.err_truncated = res.err_total > res.err.len;
+	in.root_ended = res.root_ended;
+	in.root_wstatus = res.root_wstatus;
+	in.wall_ns = res.wall_ns;
+	in.tree = res.tree->traced ? res.tree : NULL;
+	in.notrace = res.tree->notrace_reason;
+	in.capture = req.limits.capture;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	in.workdir_fd = dirfd;
+	check_test(s, t, &in, rt);
+	if (dirfd >= 0)
+		close(dirfd);
+
+	/* A run cut short by a limit, or that could not start, fails the
+	 * test whatever else matched: say why in a check of its own. */
+	if (res.verdict != VERDICT_EXITED &&
+	    !(res.verdict == VERDICT_SIGNALED && t->has_signal)) {
+		struct result_check *c = result_add_check(rt);
+
+		c->name = xstrdup(res.verdict == VERDICT_SIGNALED ? "ran to the end" : "limits");
+		c->kind = xstrdup(res.verdict == VERDICT_SIGNALED ? "exit" : "limit");
+		c->status = RESULT_FAIL;
+		c->message = xstrdup(res.verdict_text ? res.verdict_text
+				     : result_verdict_name(res.verdict));
+		c->hint = xstrdup("a program that is cut short by a limit, or killed by a "
+				  "signal, fails the test: see what it was doing when it ended");
+	}
+	copy_stream(&rt->out, &res.out, res.out_total);
+	copy_stream(&rt->err, &res.err, res.err_total);
+	rt->tree = res.tree;
+	res.tree = NULL;
+	run_result_release(&res);
+	if (!o->keep)
+		fs_remove_tree(dir, NULL);
+	free(dir);
+	return 0;
+}
+
+static int grade_exercise(const struct spec *s, const char *submission,
+			  const char *tmp, const struct grade_opts *o,
+			  struct result_exercise *ex, struct err *e)
+{
+	uid_t uid = o->sbx->drop_uid ? o->sbx->uid : (uid_t)-1;
+	gid_t gid = o->sbx->drop_uid ? o->sbx->gid : (gid_t)-1;
+	int64_t start = util_now_ns();
+	struct err copy_err;
+	char *dir;
+	size_t i;
+	int built;
+
+	ex->id = xstrdup(s->id);
+	ex->title = xstrdup(s->title ? s->title : s->id);
+	ex->spec_path = xstrdup(s->path);
+	ex->built = true;
+	dir = xasprintf("%s/%s", tmp, s->id);
+	err_clear(&copy_err);
+	if (fs_copy_tree(submission, dir, SUBMISSION_MAX, uid, gid, NULL, &copy_err) < 0) {
+		/* An unreadable or oversized submission costs its points. */
+		ex->built = false;
+		ex->build_message = xstrdup(copy_err.msg);
+		built = 1;
+	} else {
+		built = build_exercise(s, dir, o, ex, e);
+		if (built < 0) {
+			fs_remove_tree(dir, NULL);
+			free(dir);
+			return -1;
+		}
+	}
+	for (i = 0; i < s->ntests; i++) {
+		const struct spec_test *t = &s->tests[i];
+		struct result_test *rt = result_add_test(ex);
+		struct sbuf why = SBUF_INIT;
+
+		if (built) {
+			fail_test(t, rt, "build", ex->build_message);
+		} else if (!deps_passed(t, ex, &why)) {
+			fill_skipped_test(t, rt);
+			rt->status = RESULT_SKIP;
+			rt->skip_reason = sbuf_detach(&why, NULL);
+		} else if (run_test(s, t, dir, tmp, i, o, rt, e) < 0) {
+			sbuf_release(&why);
+			fs_remove_tree(dir, NULL);
+			free(dir);
+			return -1;
+		}
+		sbuf_release(&why);
+	}
+	if (!o->keep)
+		fs_remove_tree(dir, NULL);
+	free(dir);
+	ex->wall_ns = util_now_ns() - start;
+	return 0;
+}
+
+int grade_submission(struct spec *const *specs, size_t nspecs,
+		     const char *submission, const struct grade_opts *o,
+		     struct result *r, struct err *e)
+{
+	int64_t start = util_now_ns();
+	struct sbuf desc = SBUF_INIT;
+	struct stat st;
+	char *tmp;
+	size_t i;
+	int rc = 0;
+
+	if (stat(submission, &st) < 0 || !S_ISDIR(st.st_mode))
+		return err_set(e, "cannot grade '%s': not a directory", submission);
+	tmp = fs_make_tempdir("grader", e);
+	if (!tmp)
+		return -1;
+	if (o->sbx->drop_uid) {
+		/* The sandboxed uid must reach its own work dirs below. */
+		chmod(tmp, 0711);
+	}
+	r->submission = xstrdup(submission);
+	r->grader_version = xstrdup(GRADER_VERSION);
+	sbx_describe(o->sbx, &desc);
+	r->containment = sbuf_detach(&desc, NULL);
+	r->started = time(NULL);
+	if (o->sbx->level == SBX_L3)
+		result_add_warning(r, "weakest containment (L3): no namespaces here, so a "
+				   "student program could signal the grader and reach the network");
+	if (o->sbx->why_weaker[0])
+		result_add_warning(r, o->sbx->why_weaker);
+	if (!o->sbx->trace)
+		result_add_warning(r, o->sbx->can_trace
+				   ? "tracing is off: process-tree checks are reported as not checked"
+				   : "ptrace is not allowed here: process-tree checks are reported as not checked");
+	for (i = 0; i < nspecs && rc == 0; i++) {
+		if (!selected(o, specs[i]->id))
+			continue;
+		rc = grade_exercise(specs[i], submission, tmp, o, result_add_exercise(r), e);
+	}
+	if (!o->keep)
+		fs_remove_tree(tmp, NULL);
+	free(tmp);
+	r->wall_ns = util_now_ns() - start;
+	result_sum(r);
+	return rc;
+}

@@ -1,0 +1,613 @@
+/* run.c - the supervisor: start the helper, feed and drain the pipes in
+ * one poll() loop, enforce the wall-time and output limits, kill the whole
+ * tree, and turn what happened into a verdict. See run.h for the theory
+ * of operation. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "trace.h"
+
+/* What the root reports through the exec-error pipe when its set-up or
+ * exec fails. */
+struct exec_error {
+	int stage;
+	int errnum;
+};
+
+enum {
+	STAGE_DUP = 1, STAGE_SIGNALS, STAGE_SETSID, STAGE_CHDIR, STAGE_RLIMIT,
+	STAGE_SETUID, STAGE_PTRACE, STAGE_EXEC, STAGE_HELPER, STAGE_FORK,
+};
+
+static const char *stage_name(int stage)
+{
+	switch (stage) {
+	case STAGE_DUP: return "set up descriptors";
+	case STAGE_SIGNALS: return "reset signals";
+	case STAGE_SETSID: return "start a session";
+	case STAGE_CHDIR: return "enter the work dir";
+	case STAGE_RLIMIT: return "set limits";
+	case STAGE_SETUID: return "drop privileges";
+	case STAGE_PTRACE: return "start tracing";
+	case STAGE_EXEC: return "exec";
+	case STAGE_HELPER: return "set up the sandbox";
+	case STAGE_FORK: return "fork";
+	default: return "start";
+	}
+}
+
+struct pipes {
+	int in[2], out[2], err[2], ev[2], xerr[2];
+};
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+static void close_pipes(struct pipes *p)
+{
+	int *all = (int *)p;
+	size_t i;
+
+	for (i = 0; i < sizeof(*p) / sizeof(int); i++)
+		close_fd(&all[i]);
+}
+
+/* Report a set-up failure from a child and end it. Async-signal-safe. */
+static void child_fail(int xfd, int stage, int errnum)
+{
+	struct exec_error x = { stage, errnum };
+	ssize_t r = write(xfd, &x, sizeof(x));
+
+	(void)r;
+	_exit(127);
+}
+
+static int set_limit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+
+	return setrlimit(resource, &rl);
+}
+
+/* In the root, between fork and exec: only async-signal-safe calls. */
+static void root_child(const struct run_request *req, const char *path,
+		       struct pipes *p)
+{
+	const struct spec_limits *l = &req->limits;
+	const struct sbx *s = req->sbx;
+	int xfd = p->xerr[1], sig;
+	struct sigaction sa;
+	sigset_t none;
+	rlim_t cpu;
+
+	if (dup2(p->in[0], 0) < 0 || dup2(p->out[1], 1) < 0 || dup2(p->err[1], 2) < 0)
+		child_fail(xfd, STAGE_DUP, errno);
+	/* Keep only 0, 1, 2 and the close-on-exec error pipe. */
+	xfd = fcntl(xfd, F_DUPFD_CLOEXEC, 3);
+	if (xfd < 0)
+		child_fail(p->xerr[1], STAGE_DUP, errno);
+	if (xfd > 3)
+		syscall(SYS_close_range, 3U, (unsigned)xfd - 1, 0U);
+	syscall(SYS_close_range, (unsigned)xfd + 1, ~0U, 0U);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL); /* fails harmlessly for KILL, STOP */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		child_fail(xfd, STAGE_SIGNALS, errno);
+	if (setsid() < 0)
+		child_fail(xfd, STAGE_SETSID, errno);
+	if (chdir(req->cwd) < 0)
+		child_fail(xfd, STAGE_CHDIR, errno);
+
+	cpu = (rlim_t)((l->cpu_ns + 999999999) / 1000000000);
+	if (cpu < 1)
+		cpu = 1;
+	if (set_limit(RLIMIT_CPU, cpu, cpu + 1) < 0 ||
+	    set_limit(RLIMIT_AS, l->memory, l->memory) < 0 ||
+	    set_limit(RLIMIT_FSIZE, l->file_size, l->file_size) < 0 ||
+	    set_limit(RLIMIT_NOFILE, l->open_files, l->open_files) < 0 ||
+	    set_limit(RLIMIT_CORE, 0, 0) < 0)
+		child_fail(xfd, STAGE_RLIMIT, errno);
+	if (s->drop_uid) {
+		/* A backstop for untraced runs: the fork budget proper is the
+		 * tracer's, which also works where RLIMIT_NPROC does not. */
+		rlim_t nproc = (rlim_t)l->processes * 4 + 64;
+
+		if (set_limit(RLIMIT_NPROC, nproc, nproc) < 0 ||
+		    setgroups(0, NULL) < 0 || setgid(s->gid) < 0 ||
+		    setuid(s->uid) < 0)
+			child_fail(xfd, STAGE_SETUID, errno);
+	}
+	if (s->trace) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			child_fail(xfd, STAGE_PTRACE, errno);
+		raise(SIGSTOP);
+	}
+	execve(path, req->argv, req->envp);
+	child_fail(xfd, STAGE_EXEC, errno);
+}
+
+/* In the helper: finish the sandbox, fork the root, follow the tree. */
+static void helper_main(const struct run_request *req, const char *path,
+			struct pipes *p)
+{
+	const struct sbx *s = req->sbx;
+	struct trace_opts o;
+	int r, devnull;
+	pid_t root;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
+	/* The supervisor's ends: held here, the stdin pipe would never
+	 * reach end of file for the root. */
+	close_fd(&p->in[1]);
+	close_fd(&p->out[0]);
+	close_fd(&p->err[0]);
+	close_fd(&p->ev[0]);
+	close_fd(&p->xerr[0]);
+	r = sbx_enter_helper(s);
+	if (r < 0)
+		child_fail(p->xerr[1], STAGE_HELPER, -r);
+	root = fork();
+	if (root < 0)
+		child_fail(p->xerr[1], STAGE_FORK, errno);
+	if (root == 0)
+		root_child(req, path, p);
+
+	/* The helper keeps only the event pipe: every other end belongs to
+	 * the root or the supervisor, and holding one would keep a pipe
+	 * open after the tree ended. */
+	close_fd(&p->in[0]);
+	close_fd(&p->out[1]);
+	close_fd(&p->err[1]);
+	close_fd(&p->xerr[1]);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+	}
+	memset(&o, 0, sizeof(o));
+	o.root = root;
+	o.evfd = p->ev[1];
+	o.trace = s->trace;
+	o.budget = (long)req->limits.processes;
+	o.pid1 = s->level != SBX_L3;
+	trace_helper_loop(&o);
+	_exit(0);
+}
+
+/* argv[0] without a slash is looked up in the PATH of the program's
+ * environment, as execvp would, but here in the supervisor where malloc
+ * is allowed. */
+static char *resolve_program(const struct run_request *req)
+{
+	const char *name = req->argv[0], *pathenv = "/usr/local/bin:/usr/bin:/bin";
+	char *const *e;
+	const char *p;
+
+	if (strchr(name, '/'))
+		return xstrdup(name);
+	for (e = req->envp; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			pathenv = *e + 5;
+	for (p = pathenv; *p;) {
+		const char *colon = strchrnul(p, ':');
+		char *cand = xasprintf("%.*s/%s", (int)(colon - p), p, name);
+
+		if (access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		p = *colon ? colon + 1 : colon;
+	}
+	return xstrdup(name); /* exec reports ENOENT with the stage */
+}
+
+static int pidfd_open_compat(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+struct stream {
+	int fd;
+	struct sbuf *buf;
+	uint64_t *total;
+	uint64_t capture;
+};
+
+/* Drain what is there; returns 0 at EOF or error, 1 otherwise. */
+static int drain(struct stream *s)
+{
+	char chunk[65536];
+	ssize_t n = read(s->fd, chunk, sizeof(chunk));
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return 0;
+	*s->total += (uint64_t)n;
+	if (s->buf->len < s->capture) {
+		size_t keep = (size_t)n;
+
+		if (keep > s->capture - s->buf->len)
+			keep = (size_t)(s->capture - s->buf->len);
+		sbuf_add(s->buf, chunk, keep);
+	}
+	return 1;
+}
+
+/* Read whole events from the event pipe into the tree. The helper writes
+ * each event with one write(2) under PIPE_BUF... but a header and its
+ * payload may still arrive split across reads, so bytes are gathered. */
+struct evreader {
+	char buf[65536];
+	size_t len;
+};
+
+static int read_events(int fd, struct evreader *r, struct tree *t)
+{
+	ssize_t n = read(fd, r->buf + r->len, sizeof(r->buf) - r->len);
+	size_t off = 0;
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return 0;
+	r->len += (size_t)n;
+	while (r->len - off >= sizeof(struct tree_ev)) {
+		struct tree_ev ev;
+
+		memcpy(&ev, r->buf + off, sizeof(ev));
+		if (ev.len > TREE_EV_PAYLOAD_MAX) {
+			r->len = 0; /* corrupt: drop what we have */
+			return 1;
+		}
+		if (r->len - off < sizeof(ev) + ev.len)
+			break;
+		tree_apply(t, &ev, r->buf + off + sizeof(ev));
+		off += sizeof(ev) + ev.len;
+	}
+	memmove(r->buf, r->buf + off, r->len - off);
+	r->len -= off;
+	return 1;
+}
+
+static void kill_tree(const struct run_request *req, pid_t helper)
+{
+	if (req->sbx->level == SBX_L3)
+		sbx_kill_descendants(helper);
+	kill(helper, SIGKILL);
+}
+
+static void set_verdict(struct run_result *res, enum result_verdict v, char *text)
+{
+	if (res->verdict == VERDICT_NONE) {
+		res->verdict = v;
+		res->verdict_text = text;
+	} else {
+		free(text);
+	}
+}
+
+/* Describe what was still running when the run was cut short. */
+static void add_alive(struct sbuf *sb, const struct tree *t)
+{
+	size_t i, shown = 0;
+
+	for (i = 0; t && i < t->nprocs; i++) {
+		const struct tree_proc *p = t->procs[i];
+
+		if (p->ended)
+			continue;
+		if (!shown++)
+			sbuf_adds(sb, "; still running:");
+		if (shown > 6) {
+			sbuf_adds(sb, " ...");
+			break;
+		}
+		sbuf_addf(sb, " %s (pid %d", p->role, p->pid);
+		if (p->nexecs)
+			sbuf_addf(sb, ", %s", p->execs[p->nexecs - 1].path);
+		sbuf_adds(sb, ")");
+	}
+}
+
+static void finish_verdict(const struct run_request *req, struct run_result *res,
+			   const struct exec_error *x, int got_x)
+{
+	const struct spec_limits *l = &req->limits;
+	struct sbuf sb = SBUF_INIT;
+	int st = res->root_wstatus;
+
+	if (res->verdict != VERDICT_NONE)
+		return;
+	if (got_x) {
+		res->exec_errno = x->errnum;
+		res->exec_stage = stage_name(x->stage);
+		if (x->stage == STAGE_EXEC)
+			sbuf_addf(&sb, "cannot exec '%s': %s", req->argv[0], strerror(x->errnum));
+		else
+			sbuf_addf(&sb, "cannot %s for '%s': %s", stage_name(x->stage),
+				  req->argv[0], strerror(x->errnum));
+		set_verdict(res, x->stage == STAGE_EXEC ? VERDICT_EXEC_FAILED : VERDICT_INTERNAL,
+			    sbuf_detach(&sb, NULL));
+		return;
+	}
+	if (!res->root_ended) {
+		set_verdict(res, VERDICT_INTERNAL,
+			    xstrdup("the program's end was not seen (the helper failed)"));
+		return;
+	}
+	if (WIFSIGNALED(st)) {
+		int sig = WTERMSIG(st);
+
+		if (sig == SIGXCPU || (sig == SIGKILL && res->cpu_ns >= l->cpu_ns)) {
+			sbuf_adds(&sb, "CPU time limit of ");
+			util_format_duration(&sb, l->cpu_ns);
+			sbuf_adds(&sb, " exceeded");
+			set_verdict(res, VERDICT_CPU_LIMIT, sbuf_detach(&sb, NULL));
+		} else if (sig == SIGXFSZ) {
+			sbuf_adds(&sb, "file size limit of ");
+			util_format_size(&sb, l->file_size);
+			sbuf_adds(&sb, " exceeded");
+			set_verdict(res, VERDICT_FILE_SIZE_LIMIT, sbuf_detach(&sb, NULL));
+		} else {
+			const char *name = util_signal_name(sig);
+
+			sbuf_addf(&sb, "killed by signal %d (SIG%s)", sig, name ? name : "?");
+			if (sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS) {
+				sbuf_adds(&sb, "; if it ran out of memory: the limit is ");
+				util_format_size(&sb, l->memory);
+			}
+			set_verdict(res, VERDICT_SIGNALED, sbuf_detach(&sb, NULL));
+		}
+		return;
+	}
+	res->verdict = VERDICT_EXITED;
+}
+
+int run_command(const struct run_request *req, struct run_result *res,
+		struct err *e)
+{
+	const struct spec_limits *l = &req->limits;
+	struct pipes p;
+	struct stream out, err;
+	struct evreader *evr;
+	struct exec_error x;
+	struct rusage ru;
+	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0;
+	int64_t start, deadline;
+	size_t in_off = 0;
+	char *path;
+	pid_t helper;
+
+	memset(res, 0, sizeof(*res));
+	sbuf_init(&res->out);
+	sbuf_init(&res->err);
+	res->tree = tree_new();
+	memset(&p, -1, sizeof(p));
+	if (pipe2(p.in, O_CLOEXEC) < 0 || pipe2(p.out, O_CLOEXEC) < 0 ||
+	    pipe2(p.err, O_CLOEXEC) < 0 || pipe2(p.ev, O_CLOEXEC) < 0 ||
+	    pipe2(p.xerr, O_CLOEXEC) < 0) {
+		err_sys(e, "cannot create pipes");
+		close_pipes(&p);
+		return -1;
+	}
+	path = resolve_program(req);
+	start = util_now_ns();
+	if (req->sbx->clone_flags)
+		helper = (pid_t)syscall(SYS_clone,
+					(unsigned long)(req->sbx->clone_flags | SIGCHLD),
+					NULL, NULL, NULL, NULL);
+	else
+		helper = fork();
+	if (helper < 0) {
+		err_sys(e, "cannot start '%s'", req->argv[0]);
+		close_pipes(&p);
+		free(path);
+		return -1;
+	}
+	if (helper == 0)
+		helper_main(req, path, &p);
+	free(path);
+
+	close_fd(&p.in[0]);
+	close_fd(&p.out[1]);
+	close_fd(&p.err[1]);
+	close_fd(&p.ev[1]);
+	close_fd(&p.xerr[1]);
+	fcntl(p.in[1], F_SETFL, O_NONBLOCK);
+	fcntl(p.out[0], F_SETFL, O_NONBLOCK);
+	fcntl(p.err[0], F_SETFL, O_NONBLOCK);
+	fcntl(p.ev[0], F_SETFL, O_NONBLOCK);
+	if (!req->stdin_data || !req->stdin_len)
+		close_fd(&p.in[1]);
+	pidfd = pidfd_open_compat(helper);
+
+	out = (struct stream){ p.out[0], &res->out, &res->out_total, l->capture };
+	err = (struct stream){ p.err[0], &res->err, &res->err_total, l->capture };
+	evr = xmalloc(sizeof(*evr));
+	evr->len = 0;
+	deadline = start + l->wall_ns;
+
+	while (!helper_done || p.out[0] >= 0 || p.err[0] >= 0 || p.ev[0] >= 0) {
+		struct pollfd pfd[6];
+		int nfd = 0, i_in = -1, i_out = -1, i_err = -1, i_ev = -1,
+		    i_x = -1, i_pid = -1, timeout, r;
+		int64_t now = util_now_ns();
+
+		if (!killed && now >= deadline) {
+			struct sbuf sb = SBUF_INIT;
+
+			sbuf_adds(&sb, "time limit of ");
+			util_format_duration(&sb, l->wall_ns);
+			sbuf_adds(&sb, " exceeded");
+			add_alive(&sb, res->tree);
+			set_verdict(res, VERDICT_TIMEOUT, sbuf_detach(&sb, NULL));
+			kill_tree(req, helper);
+			killed = 1;
+		}
+		if (!killed && (res->out_total > l->output || res->err_total > l->output)) {
+			struct sbuf sb = SBUF_INIT;
+
+			sbuf_addf(&sb, "output limit exceeded: more than ");
+			util_format_size(&sb, l->output);
+			sbuf_addf(&sb, " on %s", res->out_total > l->output ? "stdout" : "stderr");
+			set_verdict(res, VERDICT_OUTPUT_LIMIT, sbuf_detach(&sb, NULL));
+			kill_tree(req, helper);
+			killed = 1;
+		}
+		if (!killed && res->tree->budget_exceeded) {
+			set_verdict(res, VERDICT_PROCESS_LIMIT,
+				    xasprintf("too many processes: the limit is %ld per run",
+					      res->tree->budget));
+			killed = 1; /* the helper already killed the tree */
+		}
+		if (p.in[1] >= 0) {
+			i_in = nfd;
+			pfd[nfd++] = (struct pollfd){ p.in[1], POLLOUT, 0 };
+		}
+		if (p.out[0] >= 0) {
+			i_out = nfd;
+			pfd[nfd++] = (struct pollfd){ p.out[0], POLLIN, 0 };
+		}
+		if (p.err[0] >= 0) {
+			i_err = nfd;
+			pfd[nfd++] = (struct pollfd){ p.err[0], POLLIN, 0 };
+		}
+		if (p.ev[0] >= 0) {
+			i_ev = nfd;
+			pfd[nfd++] = (struct pollfd){ p.ev[0], POLLIN, 0 };
+		}
+		if (p.xerr[0] >= 0) {
+			i_x = nfd;
+			pfd[nfd++] = (struct pollfd){ p.xerr[0], POLLIN, 0 };
+		}
+		if (!helper_done && pidfd >= 0) {
+			i_pid = nfd;
+			pfd[nfd++] = (struct pollfd){ pidfd, POLLIN, 0 };
+		}
+		if (killed || helper_done)
+			timeout = 100;
+		else
+			timeout = (int)((deadline - now) / 1000000) + 1;
+		if (pidfd < 0 && timeout > 10)
+			timeout = 10; /* no pidfd: look at the helper often */
+		r = poll(pfd, (nfds_t)nfd, timeout);
+		if (r < 0 && errno != EINTR) {
+			err_sys(e, "poll failed");
+			kill_tree(req, helper);
+			killed = 1;
+			break;
+		}
+		if (r > 0) {
+			if (i_in >= 0 && pfd[i_in].revents) {
+				ssize_t n = write(p.in[1], req->stdin_data + in_off,
+						  req->stdin_len - in_off);
+				if (n > 0)
+					in_off += (size_t)n;
+				/* EPIPE: the program did not read it all; fine. */
+				if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+				    in_off == req->stdin_len || (pfd[i_in].revents & (POLLERR | POLLHUP)))
+					close_fd(&p.in[1]);
+			}
+			if (i_out >= 0 && pfd[i_out].revents && !drain(&out))
+				close_fd(&p.out[0]);
+			if (i_err >= 0 && pfd[i_err].revents && !drain(&err))
+				close_fd(&p.err[0]);
+			if (i_ev >= 0 && pfd[i_ev].revents && !read_events(p.ev[0], evr, res->tree))
+				close_fd(&p.ev[0]);
+			if (i_x >= 0 && pfd[i_x].revents) {
+				ssize_t n = read(p.xerr[0], &x, sizeof(x));
+
+				if (n == (ssize_t)sizeof(x))
+					got_x = 1;
+				if (n >= 0 || errno != EINTR)
+					close_fd(&p.xerr[0]);
+			}
+		}
+		if (!helper_done && (pidfd < 0 || (i_pid >= 0 && r > 0 && pfd[i_pid].revents))) {
+			pid_t w = wait4(helper, &status, WNOHANG, &ru);
+
+			if (w == helper)
+				helper_done = 1;
+		}
+		if (helper_done && !killed && (p.out[0] >= 0 || p.err[0] >= 0) &&
+		    util_now_ns() >= deadline) {
+			/* Everything ended, yet something outside the tree
+			 * holds the pipes open: stop waiting for it. */
+			break;
+		}
+		if (helper_done && killed && util_now_ns() >= deadline + 2000000000LL)
+			break; /* never hang on a pipe after a kill */
+	}
+	if (!helper_done) {
+		kill_tree(req, helper);
+		wait4(helper, &status, 0, &ru);
+	}
+	if (req->sbx->level == SBX_L3) {
+		/* Orphans of a killed helper come to the grader (a child
+		 * subreaper): reap them so no zombie stays. */
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+	close_pipes(&p);
+	if (pidfd >= 0)
+		close(pidfd);
+	free(evr);
+
+	res->wall_ns = util_now_ns() - start;
+	res->cpu_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL +
+		      (int64_t)ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
+	if (res->tree->nprocs && res->tree->procs[0]->ended) {
+		res->root_ended = true;
+		res->root_wstatus = res->tree->procs[0]->wstatus;
+	}
+	if (!req->sbx->trace && !res->tree->notrace_reason)
+		res->tree->notrace_reason = xstrdup(req->sbx->can_trace ?
+			"tracing was turned off" : "ptrace is not allowed on this machine");
+	if (!req->sbx->trace || res->tree->notrace_reason)
+		res->tree->traced = false;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !got_x && !res->root_ended)
+		set_verdict(res, VERDICT_INTERNAL, xstrdup("the sandbox helper failed to start"));
+	finish_verdict(req, res, &x, got_x);
+	return 0;
+}
+
+void run_result_release(struct run_result *res)
+{
+	free(res->verdict_text);
+	sbuf_release(&res->out);
+	sbuf_release(&res->err);
+	tree_free(res->tree);
+	memset(res, 0, sizeof(*res));
+}

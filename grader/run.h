@@ -1,0 +1,75 @@
+/* run.h - run one command under containment, feed stdin, capture output.
+ *
+ * Theory of operation. Three kinds of process take part:
+ *
+ *   grader (supervisor)       owns the pipes, the clock and the verdict;
+ *    │                        never runs student code
+ *    └─ helper                pid 1 of fresh namespaces (L1/L2), or a
+ *        │                    child subreaper (L3); forks the root, traces
+ *        │                    the tree with ptrace, reaps every process,
+ *        │                    enforces the fork budget, and writes tree
+ *        │                    events to the supervisor; exits when it has
+ *        │                    no child left
+ *        └─ root              the student program: own session, rlimits,
+ *            └─ ...           unprivileged uid, only fds 0 1 2, default
+ *                             signals, then exec
+ *
+ * Pipes: stdin (supervisor writes), stdout and stderr (supervisor reads),
+ * events (helper writes), exec-error (close-on-exec; the root writes
+ * {stage, errno} if anything before exec fails). The supervisor runs one
+ * poll() loop over all of them and a pidfd of the helper, with a monotonic
+ * deadline. A run ends when the helper has exited and stdout and stderr
+ * are at end of file: that is, when the root and everything it left
+ * behind has ended. When a limit strikes, the whole tree is killed: at
+ * L1/L2 killing the helper (pid 1) ends the namespace; at L3 ptrace's
+ * exit-kill ends every traced process and /proc is searched for the rest.
+ *
+ * Ownership: run_result_release() frees what a result holds (its captured
+ * buffers and tree). run_command() returns -1 only for the grader's own
+ * failures (no pipe, no fork); everything the student program does is a
+ * verdict in the result.
+ */
+#ifndef GRADER_RUN_H
+#define GRADER_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "result.h"
+#include "sandbox.h"
+#include "spec.h"
+#include "tree.h"
+#include "util.h"
+
+struct run_request {
+	char *const *argv;        /* argv[0] is looked up in PATH if it has
+	                             no slash */
+	const char *cwd;          /* work dir; must exist */
+	char *const *envp;        /* full environment for the program */
+	const char *stdin_data;   /* NULL: empty stdin */
+	size_t stdin_len;
+	struct spec_limits limits;/* effective limits, all set */
+	const struct sbx *sbx;
+};
+
+struct run_result {
+	enum result_verdict verdict;
+	char *verdict_text;       /* for people; NULL for a normal end */
+	bool root_ended;
+	int root_wstatus;         /* valid when root_ended */
+	int exec_errno;           /* when VERDICT_EXEC_FAILED */
+	const char *exec_stage;   /* "exec", "chdir", "setuid", ... */
+	int64_t wall_ns;
+	int64_t cpu_ns;           /* user+system of the whole tree */
+	struct sbuf out, err;     /* captured, at most limits.capture each */
+	uint64_t out_total, err_total;
+	struct tree *tree;        /* always set; tree->traced tells if real */
+};
+
+int run_command(const struct run_request *req, struct run_result *res,
+		struct err *e);
+void run_result_release(struct run_result *res);
+
+#endif

@@ -1,0 +1,32 @@
+/* trace.h - the helper's side of a run: trace the tree with ptrace, reap
+ * everything, enforce the fork budget, and report events.
+ *
+ * Runs in the helper process (see run.h), which is the root's parent and
+ * pid 1 of the run's pid namespace, or a child subreaper. Only ptrace
+ * *events* are traced (fork, vfork, clone, exec, exit), never every
+ * system call: CONTAINMENT.md measured event tracing at 1.0-2.2x and
+ * syscall tracing at 77x.
+ *
+ * Events go to evfd as struct tree_ev records (tree.h). The loop returns
+ * when the helper has no child left; the caller then exits.
+ */
+#ifndef GRADER_TRACE_H
+#define GRADER_TRACE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct trace_opts {
+	pid_t root;        /* the student program, a child of the helper */
+	int evfd;          /* event pipe, write end */
+	bool trace;        /* ptrace the tree; false: only reap */
+	long budget;       /* most processes the tree may create */
+	bool pid1;         /* the helper is pid 1 of a pid namespace */
+};
+
+/* Attach to root (stopped by SIGSTOP after PTRACE_TRACEME when
+ * opts->trace), let it run, and follow the tree until every process has
+ * ended. Returns 0; never returns early while a child is alive. */
+int trace_helper_loop(const struct trace_opts *opts);
+
+#endif

@@ -1,0 +1,494 @@
+/* test_run.c - the runner and the tracer, driven by the fixture program at
+ * every containment level; after each run, nothing it started may live. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "run.h"
+#include "sandbox.h"
+#include "spec.h"
+#include "tree.h"
+
+static const enum sbx_level levels[] = { SBX_L1, SBX_L2, SBX_L3 };
+static char fixture[4096];
+static char mark[64];
+static char *workdir;
+
+static void setup(void)
+{
+	const char *dir = getenv("FIXTURES");
+	struct err e;
+
+	snprintf(fixture, sizeof(fixture), "%s/fixture",
+		 dir ? dir : "build/fixture");
+	if (fixture[0] != '/') {
+		char cwd[2048];
+
+		ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+		snprintf(fixture, sizeof(fixture), "%s/%s/fixture", cwd,
+			 dir ? dir : "build/fixture");
+	}
+	ck_assert_int_eq(access(fixture, X_OK), 0);
+	snprintf(mark, sizeof(mark), "GRADER_TEST_MARK=%d-%ld", (int)getpid(), (long)random());
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	workdir = fs_make_tempdir("grader-test-run", &e);
+	ck_assert_ptr_nonnull(workdir);
+	chmod(workdir, 0777);
+}
+
+static void teardown(void)
+{
+	fs_remove_tree(workdir, NULL);
+	free(workdir);
+}
+
+/* How many processes carry this test's mark in their environment. */
+static int count_marked(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)) != NULL) {
+		char path[300], buf[8192];
+		ssize_t len;
+		int fd;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		if (memmem(buf, (size_t)len, mark, strlen(mark)))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+struct env_run {
+	struct sbx sbx;
+	struct spec_limits limits;
+	struct run_result res;
+};
+
+static void prepare(struct env_run *r, int level_index, bool trace)
+{
+	struct err e;
+
+	memset(r, 0, sizeof(*r));
+	ck_assert_int_eq(sbx_probe(&r->sbx, levels[level_index], trace, 65534, 65534, &e), 0);
+	spec_default_limits(&r->limits);
+	r->limits.wall_ns = 5000000000LL;
+}
+
+static void run_fixture(struct env_run *r, const char *stdin_data, size_t stdin_len,
+			const char *a1, const char *a2, const char *a3)
+{
+	char *argv[5] = { fixture, (char *)a1, (char *)a2, (char *)a3, NULL };
+	char *envp[] = { "PATH=/usr/bin:/bin", mark, NULL };
+	struct run_request req;
+	struct err e;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.cwd = workdir;
+	req.envp = envp;
+	req.stdin_data = stdin_data;
+	req.stdin_len = stdin_len;
+	req.limits = r->limits;
+	req.sbx = &r->sbx;
+	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
+	/* The heart of every runner test: nothing it started lives on. */
+	ck_assert_int_eq(count_marked(), 0);
+}
+
+static void done(struct env_run *r)
+{
+	run_result_release(&r->res);
+}
+
+START_TEST(test_exit_status)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "exit", "3", NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert(r.res.root_ended);
+	ck_assert(WIFEXITED(r.res.root_wstatus));
+	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 3);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_stdin_echo_large)
+{
+	struct env_run r;
+	size_t n = 3 << 20, i;
+	char *data = malloc(n);
+
+	for (i = 0; i < n; i++)
+		data[i] = (char)('a' + i % 26);
+	prepare(&r, _i, true);
+	r.limits.capture = 4 << 20;
+	run_fixture(&r, data, n, "echo", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_uint_eq(r.res.out.len, n);
+	ck_assert(memcmp(r.res.out.buf, data, n) == 0);
+	free(data);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_streams_apart)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "both", NULL, NULL);
+	ck_assert_str_eq(sbuf_str(&r.res.out), "out\n");
+	ck_assert_str_eq(sbuf_str(&r.res.err), "err\n");
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_output_limit)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	r.limits.output = 2 << 20;
+	r.limits.capture = 64 << 10;
+	run_fixture(&r, NULL, 0, "flood-out", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_OUTPUT_LIMIT);
+	ck_assert_uint_eq(r.res.out.len, 64 << 10);
+	ck_assert(r.res.out_total > (2u << 20));
+	ck_assert_ptr_nonnull(strstr(r.res.verdict_text, "2 MiB on stdout"));
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_timeout_ignoring_term)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	r.limits.wall_ns = 300000000LL;
+	run_fixture(&r, NULL, 0, "ignore-term", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(r.res.verdict_text, "time limit of 300.0 ms exceeded"));
+	ck_assert(r.res.wall_ns < 3000000000LL);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_cpu_limit)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	r.limits.cpu_ns = 1000000000LL;
+	r.limits.wall_ns = 20000000000LL;
+	run_fixture(&r, NULL, 0, "spin", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_CPU_LIMIT);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_exec_failed)
+{
+	char *argv[] = { "./no-such-program", NULL };
+	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	struct run_request req;
+	struct env_run r;
+	struct err e;
+
+	prepare(&r, _i, true);
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.cwd = workdir;
+	req.envp = envp;
+	req.limits = r.limits;
+	req.sbx = &r.sbx;
+	ck_assert_int_eq(run_command(&req, &r.res, &e), 0);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXEC_FAILED);
+	ck_assert_int_eq(r.res.exec_errno, ENOENT);
+	ck_assert_str_eq(r.res.verdict_text,
+			 "cannot exec './no-such-program': No such file or directory");
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_orphan_output_kept)
+{
+	struct env_run r;
+	struct tree_proc *child;
+	char expect[64];
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "orphan", "50", NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert(r.res.tree->traced);
+	ck_assert_uint_eq(r.res.tree->nprocs, 2);
+	child = r.res.tree->procs[1];
+	snprintf(expect, sizeof(expect), "%d orphan %d\n", child->pid, r.res.tree->reaper_pid);
+	ck_assert_str_eq(sbuf_str(&r.res.out), expect);
+	ck_assert(child->orphaned);
+	ck_assert_int_eq(child->reaped_by, TREE_REAP_REAPER);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_daemon_killed)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	r.limits.wall_ns = 500000000LL;
+	run_fixture(&r, NULL, 0, "daemon", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(r.res.verdict_text, "still running: root.1.1"));
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_daemon_killed_untraced)
+{
+	struct env_run r;
+
+	prepare(&r, _i, false);
+	r.limits.wall_ns = 500000000LL;
+	run_fixture(&r, NULL, 0, "daemon", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_TIMEOUT);
+	ck_assert(!r.res.tree->traced);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_fork_bomb_budget)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	r.limits.processes = 20;
+	run_fixture(&r, NULL, 0, "forkbomb", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_PROCESS_LIMIT);
+	ck_assert(r.res.wall_ns < 4000000000LL);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_fork_tree)
+{
+	struct env_run r;
+	struct tree *t;
+	size_t i;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "fork", "3", NULL);
+	t = r.res.tree;
+	ck_assert(t->complete);
+	ck_assert_uint_eq(t->nprocs, 4);
+	ck_assert_uint_eq(tree_nforks(t->procs[0]), 3);
+	ck_assert_uint_eq(tree_max_alive(t->procs[0]), 1);
+	for (i = 1; i < 4; i++) {
+		ck_assert_int_eq(t->procs[i]->kind, TREE_FORK);
+		ck_assert_int_eq(tree_shell_status(t->procs[i]), (int)i);
+		ck_assert_int_eq(t->procs[i]->reaped_by, TREE_REAP_PARENT);
+		ck_assert(!t->procs[i]->left_zombie);
+	}
+	ck_assert_str_eq(t->procs[2]->role, "root.2");
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_zombie_left)
+{
+	struct env_run r;
+	struct tree *t;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "zombie", NULL, NULL);
+	t = r.res.tree;
+	ck_assert_uint_eq(t->nprocs, 2);
+	ck_assert(t->procs[1]->left_zombie);
+	ck_assert_int_eq(t->procs[1]->reaped_by, TREE_REAP_REAPER);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_creation_kinds)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "vfork", NULL, NULL);
+	ck_assert_uint_eq(r.res.tree->nprocs, 2);
+	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_VFORK);
+	ck_assert_uint_eq(tree_nforks(r.res.tree->procs[0]), 0);
+	done(&r);
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "system", "true", NULL);
+	ck_assert(r.res.tree->nprocs >= 2);
+	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_VFORK);
+	done(&r);
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "clone3", NULL, NULL);
+	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	ck_assert_uint_eq(r.res.tree->nprocs, 2);
+	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_CLONE3);
+	done(&r);
+
+	/* Threads are not processes. */
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "threads", "8", NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_uint_eq(r.res.tree->nprocs, 1);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_exec_and_fds)
+{
+	struct env_run r;
+	struct tree_proc *root;
+	struct tree_exec *x;
+	struct stat st;
+	size_t i;
+	int saw3 = 0;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "leak-fd", "/bin/sh", NULL);
+	root = r.res.tree->procs[0];
+	ck_assert_uint_eq(root->nexecs, 2); /* the fixture, then sh */
+	x = &root->execs[1];
+	ck_assert_int_eq(stat("/bin/sh", &st), 0);
+	ck_assert(x->dev == (uint64_t)st.st_dev && x->ino == (uint64_t)st.st_ino);
+	for (i = 0; i < x->nfds; i++)
+		if (x->fds[i].fd == 3)
+			saw3 = !strcmp(x->fds[i].target, "/dev/null");
+	ck_assert(saw3);
+	/* At the first exec only 0, 1 and 2 are open. */
+	ck_assert_uint_eq(root->execs[0].nfds, 3);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_pids_are_the_programs)
+{
+	struct env_run r;
+	char expect[64];
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "pids", NULL, NULL);
+	snprintf(expect, sizeof(expect), "%d %d\n", r.res.tree->procs[0]->pid,
+		 r.res.tree->reaper_pid);
+	ck_assert_str_eq(sbuf_str(&r.res.out), expect);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_only_std_fds)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "fds", NULL, NULL);
+	ck_assert_str_eq(sbuf_str(&r.res.out), "0\n1\n2\n");
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_stop_self_and_close_stdout)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	r.limits.wall_ns = 2000000000LL;
+	run_fixture(&r, NULL, 0, "close-stdout", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	done(&r);
+
+	prepare(&r, _i, true);
+	r.limits.wall_ns = 1000000000LL;
+	run_fixture(&r, NULL, 0, "stop-self", NULL, NULL);
+	/* Traced: the stop is let go; the run ends either way. */
+	ck_assert(r.res.verdict == VERDICT_EXITED || r.res.verdict == VERDICT_TIMEOUT);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_signal_verdict)
+{
+	struct env_run r;
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "raise", "15", NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_SIGNALED);
+	ck_assert(WIFSIGNALED(r.res.root_wstatus));
+	ck_assert_int_eq(WTERMSIG(r.res.root_wstatus), SIGTERM);
+	ck_assert_str_eq(r.res.verdict_text, "killed by signal 15 (SIGTERM)");
+	done(&r);
+}
+END_TEST
+
+static Suite *run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("levels");
+	int nl = (int)(sizeof(levels) / sizeof(levels[0]));
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_exit_status, 0, nl);
+	tcase_add_loop_test(tc, test_stdin_echo_large, 0, nl);
+	tcase_add_loop_test(tc, test_streams_apart, 0, nl);
+	tcase_add_loop_test(tc, test_output_limit, 0, nl);
+	tcase_add_loop_test(tc, test_timeout_ignoring_term, 0, nl);
+	tcase_add_loop_test(tc, test_cpu_limit, 0, nl);
+	tcase_add_loop_test(tc, test_exec_failed, 0, nl);
+	tcase_add_loop_test(tc, test_orphan_output_kept, 0, nl);
+	tcase_add_loop_test(tc, test_daemon_killed, 0, nl);
+	tcase_add_loop_test(tc, test_daemon_killed_untraced, 0, nl);
+	tcase_add_loop_test(tc, test_fork_bomb_budget, 0, nl);
+	tcase_add_loop_test(tc, test_fork_tree, 0, nl);
+	tcase_add_loop_test(tc, test_zombie_left, 0, nl);
+	tcase_add_loop_test(tc, test_creation_kinds, 0, nl);
+	tcase_add_loop_test(tc, test_exec_and_fds, 0, nl);
+	tcase_add_loop_test(tc, test_pids_are_the_programs, 0, nl);
+	tcase_add_loop_test(tc, test_only_std_fds, 0, nl);
+	tcase_add_loop_test(tc, test_stop_self_and_close_stdout, 0, nl);
+	tcase_add_loop_test(tc, test_signal_verdict, 0, nl);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(run_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
