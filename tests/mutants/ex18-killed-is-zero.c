@@ -1,0 +1,152 @@
+/* MUTANT: stores WEXITSTATUS without checking WIFSIGNALED, so "yes" killed by SIGPIPE reports 0 instead of 141. */
+/* ex18: pipeline() runs commands connected by pipes, all at once, like a | b | c. */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/*
+ * Start commands[0] | ... | commands[n-1] (each a NULL-terminated argv,
+ * run with a PATH search), wait for all of them and store each one's
+ * $?-style status in statuses[]. The first reads our stdin, the last
+ * writes our stdout. Return 0, or -1 if a pipe, fork or wait failed.
+ */
+int pipeline(char **const commands[], size_t n, int statuses[])
+{
+	pid_t *pids;
+	int in = STDIN_FILENO;	/* what the next stage reads */
+	size_t started;
+	int ret = 0;
+
+	if (n == 0)
+		return 0;
+	pids = calloc(n, sizeof *pids);
+	if (!pids)
+		return -1;
+
+	fflush(NULL);
+	for (started = 0; started < n; started++) {
+		int p[2] = { -1, STDOUT_FILENO };	/* the last stage writes our stdout */
+
+		if (started + 1 < n && pipe(p) == -1) {
+			ret = -1;
+			break;
+		}
+		pids[started] = fork();
+		if (pids[started] == -1) {
+			if (p[0] != -1) {
+				close(p[0]);
+				close(p[1]);
+			}
+			ret = -1;
+			break;
+		}
+		if (pids[started] == 0) {
+			if ((in != STDIN_FILENO && dup2(in, STDIN_FILENO) == -1) ||
+			    (p[1] != STDOUT_FILENO && dup2(p[1], STDOUT_FILENO) == -1)) {
+				perror("ex18: dup2");
+				_exit(127);
+			}
+			/*
+			 * Only 0, 1 and 2 may reach the command: a stray write
+			 * end keeps the next stage from ever seeing end of file,
+			 * a stray read end keeps this one from getting SIGPIPE.
+			 */
+			if (in != STDIN_FILENO)
+				close(in);
+			if (p[0] != -1) {
+				close(p[0]);
+				close(p[1]);
+			}
+			execvp(commands[started][0], commands[started]);
+			fprintf(stderr, "ex18: cannot exec '%s': %s\n", commands[started][0], strerror(errno));
+			_exit(127);
+		}
+		/* The parent keeps no pipe end either, for the same reasons. */
+		if (in != STDIN_FILENO)
+			close(in);
+		if (p[0] != -1)
+			close(p[1]);
+		in = p[0];
+	}
+	if (in > STDIN_FILENO)	/* a read end left over if we stopped early */
+		close(in);
+
+	for (size_t i = 0; i < started; i++) {
+		int status;
+
+		if (waitpid(pids[i], &status, 0) == -1) {
+			ret = -1;
+			continue;
+		}
+		statuses[i] = WEXITSTATUS(status);
+	}
+	free(pids);
+	return ret;
+}
+
+/* ---- given code: do not change anything below this line ---- */
+
+/* Split cmd in place on spaces (no quoting); return a NULL-terminated argv to free(). */
+static char **split(char *cmd)
+{
+	char **argv = malloc((strlen(cmd) / 2 + 2) * sizeof *argv);
+	size_t n = 0;
+
+	if (!argv)
+		return NULL;
+	for (char *word = strtok(cmd, " "); word; word = strtok(NULL, " "))
+		argv[n++] = word;
+	argv[n] = NULL;
+	return argv;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? (size_t)argc - 1 : 0;
+	char ***commands;
+	int *statuses;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IOLBF, 0);	/* the statuses line leaves in one write */
+
+	if (n == 0) {
+		fprintf(stderr, "usage: ex18 'CMD [ARG...]'...\n");
+		return 2;
+	}
+	commands = calloc(n, sizeof *commands);
+	statuses = calloc(n, sizeof *statuses);
+	if (!commands || !statuses) {
+		perror("ex18");
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		commands[i] = split(argv[i + 1]);
+		if (!commands[i]) {
+			perror("ex18");
+			return 1;
+		}
+		if (!commands[i][0]) {
+			fprintf(stderr, "ex18: argument %zu is an empty command\n", i + 1);
+			return 2;
+		}
+	}
+
+	if (pipeline(commands, n, statuses) == -1) {
+		perror("ex18: pipeline");
+		return 1;
+	}
+	fprintf(stderr, "statuses:");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %d", statuses[i]);
+	fprintf(stderr, "\n");
+
+	for (size_t i = 0; i < n; i++)
+		free(commands[i]);
+	free(commands);
+	free(statuses);
+	return 0;
+}
