@@ -202,7 +202,7 @@ static bool deps_passed(const struct spec_test *t, const struct result_exercise 
 			if (strcmp(ex->tests[i].name, *d))
 				continue;
 			if (ex->tests[i].status != RESULT_PASS) {
-				sbuf_addf(why, "%s'%s' did not pass", ok ? "skipped: " : ", ", *d);
+				sbuf_addf(why, "%s%s", ok ? "needs: " : ", ", *d);
 				ok = false;
 			}
 		}
@@ -360,6 +360,15 @@ static int grade_exercise(const struct spec *s, const char *submission,
 	ex->title = xstrdup(s->title ? s->title : s->id);
 	ex->spec_path = xstrdup(s->path);
 	ex->built = true;
+	if (s->tags) {
+		size_t n = 0;
+
+		while (s->tags[n])
+			n++;
+		ex->tags = xcalloc(n + 1, sizeof(*ex->tags));
+		for (n = 0; s->tags[n]; n++)
+			ex->tags[n] = xstrdup(s->tags[n]);
+	}
 	dir = xasprintf("%s/%s", tmp, s->id);
 	err_clear(&copy_err);
 	if (fs_copy_tree(submission, dir, SUBMISSION_MAX, uid, gid, NULL, &copy_err) < 0) {

@@ -3,7 +3,14 @@
  * Each writer only reads the result and writes to a stdio stream (a file,
  * stdout, or an open_memstream in tests). None of them prints anywhere
  * else, exits, or changes the result. A writer returns 0, or -1 with err
- * set when the stream failed.
+ * set when the stream failed. opts may be NULL (all options off).
+ *
+ * Every report is valid UTF-8 whatever the student program printed:
+ * invalid bytes become U+FFFD; the text report shows control characters
+ * as \xNN; XML drops the characters XML 1.0 forbids. Hidden tests
+ * (VIS_HIDDEN) keep name, status and points but lose their details unless
+ * show_hidden -- except in Gradescope's file, which carries them with
+ * "visibility": "hidden" for Gradescope to hide.
  */
 #ifndef GRADER_REPORT_H
 #define GRADER_REPORT_H
