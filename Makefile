@@ -20,6 +20,7 @@ TEST_PKGS  := check
 DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev
 DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang
 
+Q          := $(if $(V),,@)
 WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
 OPT        ?= -O2 -g
 SAN        ?=
@@ -52,14 +53,16 @@ deps-test:
 # ---- the grader ------------------------------------------------------------
 
 $(BUILD)/obj/%.o: grader/%.c $(wildcard grader/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libgrader.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/grader: $(BUILD)/obj/main.o $(BUILD)/libgrader.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/fixture:
 	mkdir -p $@
@@ -67,12 +70,14 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fixture:
 # ---- tests -----------------------------------------------------------------
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(BUILD)/libgrader.a | $(BUILD)/tests
-	$(CC) $(CFLAGS_ALL) -iquote grader -o $@ $< $(BUILD)/libgrader.a $(TEST_LIBS) $(LIBS)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -iquote grader -o $@ $< $(BUILD)/libgrader.a $(TEST_LIBS) $(LIBS)
 
 # Fixture programs are student stand-ins: built without sanitizers, since
 # ASan's runtime gets in the way of ptrace and rlimits.
 $(BUILD)/fixture/%: tests/fixture/%.c | $(BUILD)/fixture
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -pthread -o $@ $<
+	@echo "  FIXTURE $@"
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -pthread -o $@ $<
 
 check: deps-test all $(UNIT_BIN) $(FIXTURES)
 	@sh tests/run-tests.sh $(BUILD)

@@ -199,7 +199,8 @@ static bool deps_passed(const struct spec_test *t, const struct result_exercise 
 		size_t i;
 
 		for (i = 0; i < ex->ntests; i++) {
-			if (strcmp(ex->tests[i].name, *d))
+			/* The test being decided is already added, unnamed. */
+			if (!ex->tests[i].name || strcmp(ex->tests[i].name, *d))
 				continue;
 			if (ex->tests[i].status != RESULT_PASS) {
 				sbuf_addf(why, "%s%s", ok ? "needs: " : ", ", *d);
@@ -210,8 +211,32 @@ static bool deps_passed(const struct spec_test *t, const struct result_exercise 
 	return ok;
 }
 
+/* True when no check of the test carries points of its own. */
+static bool all_or_nothing(const struct spec_test *t)
+{
+	size_t i, j;
+
+	if (t->exit_points >= 0)
+		return false;
+	for (i = 0; i < t->nstdout; i++)
+		if (t->stdout_expects[i].points >= 0)
+			return false;
+	for (i = 0; i < t->nstderr; i++)
+		if (t->stderr_expects[i].points >= 0)
+			return false;
+	for (i = 0; i < t->noutput_files; i++)
+		for (j = 0; j < t->output_files[i].nexpects; j++)
+			if (t->output_files[i].expects[j].points >= 0)
+				return false;
+	for (i = 0; i < t->ntchecks; i++)
+		if (t->tchecks[i].points >= 0)
+			return false;
+	return true;
+}
+
 static void fill_skipped_test(const struct spec_test *t, struct result_test *rt)
 {
+	rt->all_or_nothing = all_or_nothing(t);
 	rt->name = xstrdup(t->name);
 	rt->description = t->description ? xstrdup(t->description) : NULL;
 	rt->visibility = t->visibility;
@@ -400,6 +425,9 @@ static int grade_exercise(const struct spec *s, const char *submission,
 			fs_remove_tree(dir, NULL);
 			free(dir);
 			return -1;
+		} else {
+			/* Decided now: later tests may depend on it. */
+			result_test_sum(rt, true);
 		}
 		sbuf_release(&why);
 	}

@@ -3,6 +3,7 @@
  * error, 3 internal error). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -557,6 +558,9 @@ int main(int argc, char **argv)
 	/* Orphans of a run come back to the grader, never to init, so that
 	 * nothing escapes being killed and reaped (documented global state). */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	/* A program that exits without reading its stdin must not take the
+	 * grader down with SIGPIPE: writes then fail with EPIPE instead. */
+	signal(SIGPIPE, SIG_IGN);
 
 	memset(&c, 0, sizeof(c));
 	c.color = -1;

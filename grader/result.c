@@ -146,18 +146,16 @@ void result_add_warning(struct result *r, const char *msg)
 	r->warnings[r->nwarnings] = NULL;
 }
 
-static void test_sum(struct result_test *t, bool built)
+void result_test_sum(struct result_test *t, bool built)
 {
 	double max = 0, got = 0;
-	size_t i, npointed = 0;
+	size_t i;
 	bool all_pass = true;
 
 	for (i = 0; i < t->nchecks; i++) {
 		const struct result_check *c = &t->checks[i];
 
 		max += c->max_points;
-		if (c->max_points > 0)
-			npointed++;
 		if (c->status == RESULT_PASS)
 			got += c->points;
 		else
@@ -178,7 +176,7 @@ static void test_sum(struct result_test *t, bool built)
 	if (t->nchecks == 0)
 		all_pass = t->verdict == VERDICT_EXITED;
 	t->status = all_pass ? RESULT_PASS : RESULT_FAIL;
-	if (npointed <= 1)
+	if (t->all_or_nothing || t->nchecks == 0)
 		t->points = all_pass ? t->max_points : 0;
 	else
 		t->points = got;
@@ -196,7 +194,7 @@ void result_sum(struct result *r)
 		for (j = 0; j < e->ntests; j++) {
 			struct result_test *t = &e->tests[j];
 
-			test_sum(t, e->built);
+			result_test_sum(t, e->built);
 			e->points += t->points;
 			e->max_points += t->max_points;
 		}

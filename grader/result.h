@@ -88,6 +88,9 @@ struct result_test {
 	struct result_stream out, err;
 	struct result_check *checks;
 	size_t nchecks, alloc_checks;
+	bool all_or_nothing;    /* no check has points of its own: the test
+	                           scores max_points when every check passed,
+	                           else 0; otherwise the sum of passed checks */
 	char *hint;             /* the test's hint; shown when it failed */
 	struct tree *tree;      /* NULL when not traced */
 	char *tree_text;        /* tree_draw() of it, when a tree check failed */
@@ -141,11 +144,14 @@ void result_add_warning(struct result *r, const char *msg);
  *  - a SKIP test stays SKIP with 0 points;
  *  - otherwise PASS when every check is PASS (a test without checks
  *    passes when its verdict is VERDICT_EXITED), else FAIL;
- *  - all-or-nothing when at most one check has max_points > 0: the test
- *    gets max_points when it passed, else 0; otherwise it gets the sum of
- *    the points of its passed checks;
+ *  - all-or-nothing when t->all_or_nothing (no check of the spec's test
+ *    has points of its own) or it has no checks: the test gets
+ *    max_points when it passed, else 0; otherwise it gets the sum of the
+ *    points of its passed checks;
  *  - exercise and overall points and max_points are sums of the tests. */
 void result_sum(struct result *r);
+/* The same for one test, so that a later test can depend on it. */
+void result_test_sum(struct result_test *t, bool built);
 /* True when every test of every exercise passed. */
 bool result_all_passed(const struct result *r);
 

@@ -24,6 +24,10 @@
  * L1/L2 killing the helper (pid 1) ends the namespace; at L3 ptrace's
  * exit-kill ends every traced process and /proc is searched for the rest.
  *
+ * The caller must ignore SIGPIPE (main.c does): a program that exits
+ * without reading all its stdin makes the supervisor's writes fail with
+ * EPIPE, which is not an error.
+ *
  * Ownership: run_result_release() frees what a result holds (its captured
  * buffers and tree). run_command() returns -1 only for the grader's own
  * failures (no pipe, no fork); everything the student program does is a

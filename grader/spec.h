@@ -1,6 +1,6 @@
 /* spec.h - the exercise spec: its data model and the YAML loader.
  *
- * A spec is one YAML file per exercise (see docs/spec-format.md). The
+ * A spec is one YAML file per exercise (see specs/FORMAT.md). The
  * loader uses libyaml's event parser and checks every key: unknown keys,
  * wrong types, bad durations, sizes, regexes and signal names are errors
  * that name file:line:column (1-based), the key path and what was
@@ -53,6 +53,7 @@ enum expect_kind {
 	                           line ends and trailing blank lines */
 	EXPECT_REGEX,           /* POSIX ERE, REG_NEWLINE; must match somewhere
 	                           (anchor with ^ $ for whole lines) */
+	EXPECT_NOT_REGEX,       /* as REGEX, but must match nowhere */
 	EXPECT_CONTAINS,        /* text occurs */
 	EXPECT_NOT_CONTAINS,    /* text does not occur */
 	EXPECT_LINES_ANY_ORDER, /* same multiset of lines */
@@ -80,12 +81,14 @@ struct spec_count {
 struct spec_expect {
 	enum expect_kind kind;
 	char *name;       /* check name in reports; generated when absent */
-	char *text;       /* EXACT NORMALIZED REGEX CONTAINS NOT_CONTAINS
-	                     LINES_ANY_ORDER NUMBERS: expected text (from the
-	                     YAML value or from `file:` relative to the spec) */
+	char *text;       /* EXACT NORMALIZED REGEX NOT_REGEX CONTAINS
+	                     NOT_CONTAINS LINES_ANY_ORDER NUMBERS: expected
+	                     text (from the YAML value, or for EXACT from
+	                     `exact_file:` relative to the spec) */
 	bool has_regex;   /* text had no placeholder: compiled at load time */
 	regex_t regex;    /* valid when has_regex */
-	long min, max;    /* LINE_COUNT (count: N sets both), ALTERNATIONS min */
+	long min, max;    /* LINE_COUNT (line_count: N sets both),
+	                     ALTERNATIONS min */
 	double tolerance; /* NUMBERS: absolute tolerance, default 0 */
 	struct spec_count *counts; /* LINE_COUNTS */
 	size_t ncounts;
@@ -93,6 +96,10 @@ struct spec_expect {
 	 * with "<pid of ROLE> " are kept, with that prefix removed, before
 	 * the expectation is applied. */
 	char *process;
+	/* When prefix is set, the stream must begin with it (a prompt
+	 * printed once, before any fork); it is removed before the rest of
+	 * the expectation applies. */
+	char *prefix;
 	double points;    /* points of this check; <0 when not given */
 	char *hint;       /* shown when this check fails; may be NULL */
 	int line, column; /* where it was written, 1-based */

@@ -14,6 +14,11 @@
  *   "root.exit.1"   the child of root that ended first (by real end time)
  *   "reaper"        whoever adopts orphans (pid 1 of the namespace, or the
  *                   helper acting as child subreaper)
+ *   "*"             every process
+ * Formally: "root" or "*", then any number of ".N", ".*", ".exit.N" and
+ * ".exit.*" (children that ended, in end order); "*.1" is the first
+ * child of every process. "reaper" is not a process of the tree: it
+ * resolves to nothing (placeholders {pid:reaper} use reaper_pid).
  * Every creation counts for positions (fork, vfork, clone); threads do
  * not. Only creations by fork() count as forks in TCHECK_FORKS.
  *

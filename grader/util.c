@@ -93,6 +93,8 @@ void sbuf_grow(struct sbuf *sb, size_t extra)
 	if (need < 64)
 		need = 64;
 	sb->buf = xrealloc(sb->buf, need);
+	if (!sb->alloc)
+		sb->buf[0] = '\0'; /* always a string, even before any add */
 	sb->alloc = need;
 }
 

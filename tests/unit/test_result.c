@@ -121,16 +121,19 @@ START_TEST(test_sum_all_or_nothing)
 	result_init(&r);
 	x = result_add_exercise(&r);
 	x->built = true;
-	/* One check carries the points: any failure costs them all. */
+	/* All or nothing: any failure costs every point. */
 	a = test(x);
+	a->all_or_nothing = true;
 	check(a, RESULT_PASS, 3);
 	check(a, RESULT_FAIL, 0);
 	/* No check has points: the test's own (from the spec) count. */
 	b = test(x);
+	b->all_or_nothing = true;
 	b->max_points = 2;
 	check(b, RESULT_PASS, 0);
 	check(b, RESULT_PASS, 0);
 	c = test(x);
+	c->all_or_nothing = true;
 	c->max_points = 2;
 	check(c, RESULT_UNCHECKED, 0);
 	result_sum(&r);
