@@ -48,8 +48,10 @@ int batch_run(struct spec *const *specs, size_t nspecs,
 	      const struct batch_opts *o, FILE *progress_out, struct err *e);
 
 /* Join the outputs of several shards (each an OUT dir as above) into
- * out_dir: reports copied, gradebooks concatenated under one header and
- * sorted by student, summary.html made anew from all reports. */
+ * out_dir: reports copied (symlinks and non-JSON files refused), and
+ * gradebook.csv and summary.html made anew from every report in out_dir,
+ * by the same code batch_run uses. Returns -1 with e set on failure, else
+ * the number of students without full marks. */
 int batch_merge(const char *out_dir, const char *const *shard_dirs,
 		size_t nshards, struct err *e);
 

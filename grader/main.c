@@ -506,23 +506,23 @@ static int cmd_merge(int argc, char **argv)
 	return EXIT_PASS;
 }
 
-static void add_format(struct cli *c, const char *arg)
+/* NAME or NAME=FILE; FILE points into arg (argv outlives the cli). */
+static void add_format(struct cli *c, char *arg)
 {
-	char *name = xstrdup(arg), *eq = strchr(name, '=');
+	char *eq = strchr(arg, '=');
 	int f;
 
 	if (eq)
 		*eq = '\0';
-	f = report_format_parse(name);
+	f = report_format_parse(arg);
 	if (f < 0)
 		die_usage("unknown format '%s' (text json junit tap gradescope prairielearn classroom)",
-			  name);
+			  arg);
 	if (c->nformats == MAX_FORMATS)
 		die_usage("%s", "too many --format options");
 	c->formats[c->nformats].format = f;
 	c->formats[c->nformats].file = eq ? eq + 1 : NULL;
 	c->nformats++;
-	/* name is kept: file points into it; freed at exit. */
 }
 
 int main(int argc, char **argv)
@@ -546,6 +546,7 @@ int main(int argc, char **argv)
 		{ "shard", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char text_format[] = "text";
 	struct cli c;
 	const char *cmd;
 	int opt, fd;
@@ -598,7 +599,7 @@ int main(int argc, char **argv)
 			break;
 		case 'O':
 			if (!c.nformats)
-				add_format(&c, "text");
+				add_format(&c, text_format);
 			c.formats[c.nformats - 1].file = optarg;
 			break;
 		case 'T':
@@ -667,7 +668,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!c.nformats)
-		add_format(&c, "text");
+		add_format(&c, text_format);
 	argc -= optind;
 	argv += optind;
 	if (!strcmp(cmd, "run"))
