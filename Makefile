@@ -18,7 +18,7 @@ TEST_PKGS  := check
 
 # Build and test dependencies, as Debian package names.
 DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev
-DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang
+DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang jq bc
 
 Q          := $(if $(V),,@)
 WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
@@ -37,7 +37,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FIXTURES   := $(patsubst tests/fixture/%.c,$(BUILD)/fixture/%,$(wildcard tests/fixture/*.c))
 
-.PHONY: all deps deps-test check unit e2e asan demo bench install clean fuzz gradescope
+.PHONY: all deps deps-test check unit e2e asan demo bench stress install clean fuzz gradescope
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/grader
@@ -106,6 +106,10 @@ demo: all
 bench: all $(FIXTURES)
 	@sh tests/bench/run.sh $(BUILD)
 
+# The reference solutions, 20 runs in a row with the other core kept busy.
+stress: all
+	@sh tests/stress-solutions.sh $(BUILD) 20
+
 gradescope: all
 	@sh tests/platform/make-gradescope.sh $(BUILD)
 
@@ -115,4 +119,4 @@ install: all
 	cp -R specs/. $(DESTDIR)$(PREFIX)/share/grader/specs/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-lead
