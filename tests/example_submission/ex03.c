@@ -1,0 +1,44 @@
+/* ex03: the parent exits at once; the child notices it has been adopted. */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+int main(void)
+{
+	pid_t parent = getpid();	/* after the parent exits, nobody can tell us */
+	pid_t pid, ppid;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	pid = fork();
+	if (pid == -1) {
+		perror("ex03: fork");
+		return 1;
+	}
+	if (pid > 0) {
+		printf("%d parent exiting\n", (int)parent);
+		return 0;
+	}
+
+	/* Every 10 ms for at most 2 s: has someone else adopted us? */
+	for (int tries = 0; (ppid = getppid()) == parent; tries++) {
+		if (tries == 200) {
+			printf("%d still not orphaned\n", (int)getpid());
+			return 1;
+		}
+		sleep_ms(10);
+	}
+	printf("%d orphaned: parent %d exited, new parent %d\n",
+	       (int)getpid(), (int)parent, (int)ppid);
+	return 0;
+}
