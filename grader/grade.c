@@ -165,10 +165,10 @@ static int build_exercise(const struct spec *s, const char *dir,
 		return 0;
 	}
 	if (res.verdict == VERDICT_EXITED)
-		sbuf_addf(&msg, "the build failed: '%s' exited with status %d", cmd,
+		sbuf_addf(&msg, "'%s' exited with status %d", cmd,
 			  shell_status(res.root_wstatus));
 	else
-		sbuf_addf(&msg, "the build failed: '%s': %s", cmd,
+		sbuf_addf(&msg, "'%s': %s", cmd,
 			  res.verdict_text ? res.verdict_text : result_verdict_name(res.verdict));
 	sbuf_add(&log, res.out.buf ? res.out.buf : "", res.out.len);
 	sbuf_add(&log, res.err.buf ? res.err.buf : "", res.err.len);
