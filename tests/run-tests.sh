@@ -32,6 +32,7 @@ if [ "$what" = all ] || [ "$what" = e2e ]; then
 	for s in tests/e2e/*.sh; do
 		[ -f "$s" ] || continue
 		name=$(basename "$s" .sh)
+		[ "$name" = lib ] && continue # sourced by the suites
 		log="$build/e2e-$name.log"
 		sh "$s" >"$log" 2>&1
 		st=$?
