@@ -110,7 +110,9 @@ bench: all $(FIXTURES)
 stress: all
 	@sh tests/stress-solutions.sh $(BUILD) 20
 
+# build/gradescope/autograder.zip: upload it as a Gradescope autograder.
 gradescope: all
+	@sh tests/deps.sh zip
 	@sh tests/platform/make-gradescope.sh $(BUILD)
 
 install: all

@@ -25,7 +25,7 @@ enum report_format {
 	REPORT_TEXT,          /* terminal: per test pass/fail, diffs, hints */
 	REPORT_JSON,          /* the grader's own, versioned; grader/report-schema.json */
 	REPORT_JUNIT,         /* Ant JUnit XML: one testsuite per exercise */
-	REPORT_TAP,           /* TAP version 14 with YAML diagnostics */
+	REPORT_TAP,           /* TAP version 13 with YAML diagnostics */
 	REPORT_GRADESCOPE,    /* Gradescope results.json */
 	REPORT_PRAIRIELEARN,  /* PrairieLearn external grader results.json */
 	REPORT_CLASSROOM,     /* GitHub Classroom autograding runner result */

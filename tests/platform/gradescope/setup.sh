@@ -1,0 +1,34 @@
+#!/bin/sh
+# setup.sh - Gradescope runs this once, as root, when it builds the
+# autograder image: install the build dependencies, build the grader from
+# the sources in this zip, install it. Nothing else is needed at run time.
+#
+# Tested locally by tests/e2e/formats.sh with SKIP_APT=1 and a temporary
+# PREFIX; on Gradescope both keep their defaults.
+set -eu
+cd "$(dirname "$0")"
+PREFIX=${PREFIX:-/usr/local}
+
+if [ "${SKIP_APT:-0}" != 1 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# gcc and make also build the students' code at grading time.
+	apt-get install -y -qq --no-install-recommends \
+		build-essential pkg-config libyaml-dev libjson-c-dev
+fi
+
+# -Werror is for the grader's own development: another compiler version
+# may warn about something new, and that must not break a course's
+# autograder. The target is named directly, without `make all`, which
+# would run the dependency check from tests/ (not shipped in the zip).
+make BUILD=build WARN='-Wall -Wextra' PREFIX="$PREFIX" build/grader
+
+install -d "$PREFIX/bin" "$PREFIX/share/grader"
+install -m 755 build/grader "$PREFIX/bin/grader"
+rm -rf "$PREFIX/share/grader/specs"
+cp -R specs "$PREFIX/share/grader/specs"
+
+# Broken specs fail here, when the autograder is uploaded, rather than on
+# every student's submission.
+"$PREFIX/bin/grader" lint specs
+"$PREFIX/bin/grader" --version
