@@ -19,6 +19,17 @@
  * "grader-XXXXXX"; returns a malloc'd path or NULL with e set. */
 char *fs_make_tempdir(const char *prefix, struct err *e);
 
+/* When root, give the calling process a private mount namespace and
+ * mount a fresh tmpfs on dir (an empty temp dir it made): work dirs are
+ * copied and removed after every test, which on ext4 grows slow (freed
+ * inodes are skipped for minutes), and on tmpfs costs tens of
+ * microseconds. The mount is private to this process and its children and
+ * vanishes with them, even after a crash. Returns true when mounted;
+ * false (and nothing changed) otherwise. fs_private_tmpfs_end() unmounts
+ * it, so that dir can be removed. */
+bool fs_private_tmpfs(const char *dir);
+void fs_private_tmpfs_end(const char *dir);
+
 /* Copy the tree at src into dst (dst is created): directories and regular
  * files only; symlinks, devices, fifos and sockets are skipped (and
  * counted in *skipped if not NULL). Stops with an error past max_bytes in

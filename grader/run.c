@@ -90,8 +90,16 @@ static int set_limit(int resource, rlim_t soft, rlim_t hard)
 	return setrlimit(resource, &rl);
 }
 
+/* Paths the helper and the root use, resolved by the supervisor before
+ * the helper starts (realpath allocates: not allowed after fork). */
+struct paths {
+	const char *exec;   /* what execve gets: argv[0], or its PATH match */
+	const char *cwd;    /* the work dir, absolute and canonical */
+	const char *prog;   /* the program, absolute and canonical; or NULL */
+};
+
 /* In the root, between fork and exec: only async-signal-safe calls. */
-static void root_child(const struct run_request *req, const char *path,
+static void root_child(const struct run_request *req, const struct paths *pa,
 		       struct pipes *p)
 {
 	const struct spec_limits *l = &req->limits;
@@ -120,7 +128,7 @@ static void root_child(const struct run_request *req, const char *path,
 		child_fail(xfd, STAGE_SIGNALS, errno);
 	if (setsid() < 0)
 		child_fail(xfd, STAGE_SETSID, errno);
-	if (chdir(req->cwd) < 0)
+	if (chdir(pa->cwd) < 0)
 		child_fail(xfd, STAGE_CHDIR, errno);
 
 	cpu = (rlim_t)((l->cpu_ns + 999999999) / 1000000000);
@@ -133,11 +141,13 @@ static void root_child(const struct run_request *req, const char *path,
 	    set_limit(RLIMIT_CORE, 0, 0) < 0)
 		child_fail(xfd, STAGE_RLIMIT, errno);
 	if (s->drop_uid) {
-		/* A backstop for untraced runs: the fork budget proper is the
-		 * tracer's, which also works where RLIMIT_NPROC does not. */
+		/* Untraced, RLIMIT_NPROC is the only fork budget. Traced, the
+		 * tracer's budget is exact, and RLIMIT_NPROC would be wrong:
+		 * it counts every process of the uid on the machine, so other
+		 * runs (a batch's other workers) would eat into this one's. */
 		rlim_t nproc = (rlim_t)l->processes * 4 + 64;
 
-		if (set_limit(RLIMIT_NPROC, nproc, nproc) < 0 ||
+		if ((!s->trace && set_limit(RLIMIT_NPROC, nproc, nproc) < 0) ||
 		    setgroups(0, NULL) < 0 || setgid(s->gid) < 0 ||
 		    setuid(s->uid) < 0)
 			child_fail(xfd, STAGE_SETUID, errno);
@@ -147,12 +157,23 @@ static void root_child(const struct run_request *req, const char *path,
 			child_fail(xfd, STAGE_PTRACE, errno);
 		raise(SIGSTOP);
 	}
-	execve(path, req->argv, req->envp);
+	execve(pa->exec, req->argv, req->envp);
 	child_fail(xfd, STAGE_EXEC, errno);
 }
 
+/* Size of each tmpfs that stands in for /tmp and the like: what one file
+ * may hold, and at least enough for a compiler's temporary files. */
+static unsigned long long tmpfs_size(const struct spec_limits *l)
+{
+	unsigned long long min = 16ULL << 20, max = 1ULL << 30;
+
+	if (l->file_size < min)
+		return min;
+	return l->file_size > max ? max : l->file_size;
+}
+
 /* In the helper: finish the sandbox, fork the root, follow the tree. */
-static void helper_main(const struct run_request *req, const char *path,
+static void helper_main(const struct run_request *req, const struct paths *pa,
 			struct pipes *p)
 {
 	const struct sbx *s = req->sbx;
@@ -169,13 +190,15 @@ static void helper_main(const struct run_request *req, const char *path,
 	close_fd(&p->ev[0]);
 	close_fd(&p->xerr[0]);
 	r = sbx_enter_helper(s);
+	if (r >= 0)
+		r = sbx_confine_fs(s, pa->cwd, pa->prog, tmpfs_size(&req->limits));
 	if (r < 0)
 		child_fail(p->xerr[1], STAGE_HELPER, -r);
 	root = fork();
 	if (root < 0)
 		child_fail(p->xerr[1], STAGE_FORK, errno);
 	if (root == 0)
-		root_child(req, path, p);
+		root_child(req, pa, p);
 
 	/* The helper keeps only the event pipe: every other end belongs to
 	 * the root or the supervisor, and holding one would keep a pipe
@@ -265,39 +288,54 @@ static int drain(struct stream *s)
 	return 1;
 }
 
-/* Read whole events from the event pipe into the tree. The helper writes
- * each event with one write(2) under PIPE_BUF... but a header and its
- * payload may still arrive split across reads, so bytes are gathered. */
 struct evreader {
 	char buf[65536];
 	size_t len;
+	struct watch {
+		int32_t root;          /* the root's pid, from TREE_EV_ROOT */
+		int64_t root_vmpeak;   /* its peak address space at exit, or 0 */
+		int64_t max_fds;       /* most descriptors a process held at exit */
+	} w;
 };
 
+/* The few facts the verdict needs beyond the tree: the root's peak memory
+ * (TREE_EV_EXITING's val) and how many descriptors processes held when
+ * they ended (TREE_EV_FDS's val at exit). */
+static void watch_event(struct watch *w, const struct tree_ev *ev)
+{
+	if (ev->type == TREE_EV_ROOT && !w->root)
+		w->root = ev->pid;
+	else if (ev->type == TREE_EV_EXITING && ev->pid == w->root && !w->root_vmpeak)
+		w->root_vmpeak = ev->val;
+	else if (ev->type == TREE_EV_FDS && ev->arg == TREE_AT_EXIT && ev->val > w->max_fds)
+		w->max_fds = ev->val;
+}
+
+/* Read what the helper sent and apply every whole event; a header and its
+ * payload may arrive split across reads, so the tail is kept. Returns 0
+ * at end of file or when the stream is corrupt, 1 otherwise. */
 static int read_events(int fd, struct evreader *r, struct tree *t)
 {
-	ssize_t n = read(fd, r->buf + r->len, sizeof(r->buf) - r->len);
-	size_t off = 0;
+	ssize_t n = read(fd, r->buf + r->len, sizeof(r->buf) - r->len), used;
+	size_t off;
 
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN;
 	if (n == 0)
 		return 0;
 	r->len += (size_t)n;
-	while (r->len - off >= sizeof(struct tree_ev)) {
+	used = tree_feed(t, r->buf, r->len);
+	if (used < 0)
+		return 0;
+	for (off = 0; off + sizeof(struct tree_ev) <= (size_t)used;) {
 		struct tree_ev ev;
 
 		memcpy(&ev, r->buf + off, sizeof(ev));
-		if (ev.len > TREE_EV_PAYLOAD_MAX) {
-			r->len = 0; /* corrupt: drop what we have */
-			return 1;
-		}
-		if (r->len - off < sizeof(ev) + ev.len)
-			break;
-		tree_apply(t, &ev, r->buf + off + sizeof(ev));
+		watch_event(&r->w, &ev);
 		off += sizeof(ev) + ev.len;
 	}
-	memmove(r->buf, r->buf + off, r->len - off);
-	r->len -= off;
+	memmove(r->buf, r->buf + used, r->len - (size_t)used);
+	r->len -= (size_t)used;
 	return 1;
 }
 
@@ -341,8 +379,33 @@ static void add_alive(struct sbuf *sb, const struct tree *t)
 	}
 }
 
+/* A process that dies of SIGSEGV, SIGABRT or SIGBUS (or SIGKILL) with
+ * its address space this close to RLIMIT_AS most likely had an allocation
+ * refused: malloc returned NULL and was used, or the stack could not
+ * grow. Below that, a crash is reported as a crash. */
+static bool near_memory_limit(int64_t vmpeak, uint64_t limit)
+{
+	return vmpeak > 0 && (uint64_t)vmpeak >= limit - limit / 8;
+}
+
+/* "; it reached the open-file limit of 64 descriptors", and the like:
+ * limits that do not end a run but explain how it ended. */
+static void add_limit_notes(struct sbuf *sb, const struct spec_limits *l,
+			    const struct watch *w, bool memory)
+{
+	if (memory && near_memory_limit(w->root_vmpeak, l->memory)) {
+		sbuf_adds(sb, "; its address space reached ");
+		util_format_size(sb, (uint64_t)w->root_vmpeak);
+		sbuf_adds(sb, " of the memory limit of ");
+		util_format_size(sb, l->memory);
+	}
+	if (w->max_fds > 0 && (uint64_t)w->max_fds >= l->open_files)
+		sbuf_addf(sb, "; it reached the open-file limit of %llu descriptors",
+			  (unsigned long long)l->open_files);
+}
+
 static void finish_verdict(const struct run_request *req, struct run_result *res,
-			   const struct exec_error *x, int got_x)
+			   const struct exec_error *x, int got_x, const struct watch *w)
 {
 	const struct spec_limits *l = &req->limits;
 	struct sbuf sb = SBUF_INIT;
@@ -369,6 +432,8 @@ static void finish_verdict(const struct run_request *req, struct run_result *res
 	}
 	if (WIFSIGNALED(st)) {
 		int sig = WTERMSIG(st);
+		const char *name = util_signal_name(sig);
+		bool crash = sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGKILL;
 
 		if (sig == SIGXCPU || (sig == SIGKILL && res->cpu_ns >= l->cpu_ns)) {
 			sbuf_adds(&sb, "CPU time limit of ");
@@ -380,19 +445,76 @@ static void finish_verdict(const struct run_request *req, struct run_result *res
 			util_format_size(&sb, l->file_size);
 			sbuf_adds(&sb, " exceeded");
 			set_verdict(res, VERDICT_FILE_SIZE_LIMIT, sbuf_detach(&sb, NULL));
+		} else if (crash && near_memory_limit(w->root_vmpeak, l->memory)) {
+			sbuf_adds(&sb, "memory limit of ");
+			util_format_size(&sb, l->memory);
+			sbuf_adds(&sb, " exceeded: its address space reached ");
+			util_format_size(&sb, (uint64_t)w->root_vmpeak);
+			sbuf_addf(&sb, ", then it was killed by signal %d (SIG%s)", sig,
+				  name ? name : "?");
+			add_limit_notes(&sb, l, w, false);
+			set_verdict(res, VERDICT_MEMORY_LIMIT, sbuf_detach(&sb, NULL));
 		} else {
-			const char *name = util_signal_name(sig);
-
 			sbuf_addf(&sb, "killed by signal %d (SIG%s)", sig, name ? name : "?");
 			if (sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS) {
-				sbuf_adds(&sb, "; if it ran out of memory: the limit is ");
+				if (w->root_vmpeak > 0) {
+					sbuf_adds(&sb, "; its address space reached ");
+					util_format_size(&sb, (uint64_t)w->root_vmpeak);
+					sbuf_adds(&sb, " of the memory limit of ");
+				} else {
+					sbuf_adds(&sb, "; if it ran out of memory: the limit is ");
+				}
 				util_format_size(&sb, l->memory);
 			}
+			add_limit_notes(&sb, l, w, false);
 			set_verdict(res, VERDICT_SIGNALED, sbuf_detach(&sb, NULL));
 		}
 		return;
 	}
 	res->verdict = VERDICT_EXITED;
+	/* Exiting is the program's own choice; a limit it ran into on the way
+	 * is worth a sentence, not a verdict. */
+	add_limit_notes(&sb, l, w, true);
+	if (sb.len)
+		res->verdict_text = xasprintf("exited with status %d%s",
+					      WIFEXITED(st) ? WEXITSTATUS(st) : -1, sbuf_str(&sb));
+	sbuf_release(&sb);
+}
+
+/* At L3 nothing ends with the helper: if it was killed (by us, or by a
+ * student program running as the grader's uid), whatever it left came to
+ * us as child subreaper, or to the nearest one above. Kill and reap what
+ * is below us, for up to a second. */
+static void kill_strays(void)
+{
+	int64_t until = util_now_ns() + 1000000000LL;
+
+	for (;;) {
+		int killed = sbx_kill_descendants(getpid());
+
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!killed || util_now_ns() >= until)
+			break;
+		usleep(2000);
+	}
+}
+
+/* The work dir and the program as absolute, canonical paths, for the
+ * helper to put back after it hid the temp dirs (sandbox.h). */
+static void resolve_paths(const struct run_request *req, struct paths *pa,
+			  char **cwd, char **prog)
+{
+	char *rel;
+
+	*cwd = realpath(req->cwd, NULL);
+	if (!*cwd)
+		*cwd = xstrdup(req->cwd); /* chdir will say what is wrong */
+	rel = pa->exec[0] == '/' ? xstrdup(pa->exec) : xasprintf("%s/%s", *cwd, pa->exec);
+	*prog = realpath(rel, NULL);
+	free(rel);
+	pa->cwd = *cwd;
+	pa->prog = *prog;
 }
 
 int run_command(const struct run_request *req, struct run_result *res,
@@ -403,11 +525,13 @@ int run_command(const struct run_request *req, struct run_result *res,
 	struct stream out, err;
 	struct evreader *evr;
 	struct exec_error x;
+	struct watch watch;
 	struct rusage ru;
 	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0;
 	int64_t start, deadline;
 	size_t in_off = 0;
-	char *path;
+	char *path, *cwd_real, *prog_real;
+	struct paths pa;
 	pid_t helper;
 
 	memset(res, 0, sizeof(*res));
@@ -423,6 +547,11 @@ int run_command(const struct run_request *req, struct run_result *res,
 		return -1;
 	}
 	path = resolve_program(req);
+	pa.exec = path;
+	resolve_paths(req, &pa, &cwd_real, &prog_real);
+	evr = xmalloc(sizeof(*evr));
+	memset(&evr->w, 0, sizeof(evr->w));
+	evr->len = 0;
 	start = util_now_ns();
 	if (req->sbx->clone_flags)
 		helper = (pid_t)syscall(SYS_clone,
@@ -434,11 +563,16 @@ int run_command(const struct run_request *req, struct run_result *res,
 		err_sys(e, "cannot start '%s'", req->argv[0]);
 		close_pipes(&p);
 		free(path);
+		free(cwd_real);
+		free(prog_real);
+		free(evr);
 		return -1;
 	}
 	if (helper == 0)
-		helper_main(req, path, &p);
+		helper_main(req, &pa, &p);
 	free(path);
+	free(cwd_real);
+	free(prog_real);
 
 	close_fd(&p.in[0]);
 	close_fd(&p.out[1]);
@@ -455,8 +589,6 @@ int run_command(const struct run_request *req, struct run_result *res,
 
 	out = (struct stream){ p.out[0], &res->out, &res->out_total, l->capture };
 	err = (struct stream){ p.err[0], &res->err, &res->err_total, l->capture };
-	evr = xmalloc(sizeof(*evr));
-	evr->len = 0;
 	deadline = start + l->wall_ns;
 
 	while (!helper_done || p.out[0] >= 0 || p.err[0] >= 0 || p.ev[0] >= 0) {
@@ -576,13 +708,16 @@ int run_command(const struct run_request *req, struct run_result *res,
 	}
 	if (req->sbx->level == SBX_L3) {
 		/* Orphans of a killed helper come to the grader (a child
-		 * subreaper): reap them so no zombie stays. */
+		 * subreaper): kill them and reap them so no zombie stays. */
+		if (WIFSIGNALED(status))
+			kill_strays();
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 	}
 	close_pipes(&p);
 	if (pidfd >= 0)
 		close(pidfd);
+	watch = evr->w;
 	free(evr);
 
 	res->wall_ns = util_now_ns() - start;
@@ -599,7 +734,7 @@ int run_command(const struct run_request *req, struct run_result *res,
 		res->tree->traced = false;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !got_x && !res->root_ended)
 		set_verdict(res, VERDICT_INTERNAL, xstrdup("the sandbox helper failed to start"));
-	finish_verdict(req, res, &x, got_x);
+	finish_verdict(req, res, &x, got_x, &watch);
 	return 0;
 }
 

@@ -22,7 +22,14 @@
  * are at end of file: that is, when the root and everything it left
  * behind has ended. When a limit strikes, the whole tree is killed: at
  * L1/L2 killing the helper (pid 1) ends the namespace; at L3 ptrace's
- * exit-kill ends every traced process and /proc is searched for the rest.
+ * exit-kill ends every traced process and /proc is searched for the rest
+ * (and, should the helper itself be gone, for descendants of the caller).
+ *
+ * At L1/L2 the helper also confines the file system (sandbox.h): a
+ * read-only view, private temp dirs, and only the run's own work dir
+ * writable. A root killed by SIGSEGV, SIGABRT, SIGBUS or SIGKILL whose
+ * peak address space (traced runs) reached 7/8 of the memory limit gets
+ * the memory-limit verdict.
  *
  * The caller must ignore SIGPIPE (main.c does): a program that exits
  * without reading all its stdin makes the supervisor's writes fail with

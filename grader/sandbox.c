@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -38,21 +40,24 @@ static int write_file(const char *path, const char *data)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-/* Format "0 ID 1" without stdio (async-signal-safe). */
+/* Format "ID ID 1" without stdio (async-signal-safe). The user is mapped
+ * to itself, not to 0: the student program then execs as a non-root uid of
+ * the namespace and loses every capability, so it cannot unmount what
+ * sbx_confine_fs put over the temp dirs and the hidden paths. */
 static void fmt_map(char *buf, unsigned long id)
 {
 	char digits[24];
-	int n = 0, i = 0;
+	int n = 0, i = 0, k, rep;
 
 	do {
 		digits[n++] = (char)('0' + id % 10);
 		id /= 10;
 	} while (id);
-	buf[i++] = '0';
-	buf[i++] = ' ';
-	while (n)
-		buf[i++] = digits[--n];
-	buf[i++] = ' ';
+	for (rep = 0; rep < 2; rep++) {
+		for (k = n; k; k--)
+			buf[i++] = digits[k - 1];
+		buf[i++] = ' ';
+	}
 	buf[i++] = '1';
 	buf[i++] = '\n';
 	buf[i] = '\0';
@@ -68,6 +73,8 @@ int sbx_enter_helper(const struct sbx *s)
 			return -errno;
 		return 0;
 	}
+	if (s->netns_fd >= 0 && setns(s->netns_fd, CLONE_NEWNET) < 0)
+		return -errno;
 	if (s->clone_flags & CLONE_NEWUSER) {
 		r = write_file("/proc/self/setgroups", "deny");
 		if (r < 0 && r != -ENOENT)
@@ -85,6 +92,249 @@ int sbx_enter_helper(const struct sbx *s)
 		return -errno;
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -errno;
+	return 0;
+}
+
+/* Is path equal to dir or below it? Both absolute and canonical. */
+static int path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return 1;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* mkdir -p for the part of target below base (base exists). */
+static int mkdir_below(const char *base, const char *target)
+{
+	char buf[PATH_MAX];
+	size_t i = strlen(base);
+
+	if (strlen(target) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, target, strlen(target) + 1);
+	for (; buf[i]; i++) {
+		if (buf[i] != '/' || i == 0)
+			continue;
+		buf[i] = '\0';
+		if (i > strlen(base) && mkdir(buf, 0711) < 0 && errno != EEXIST)
+			return -errno;
+		buf[i] = '/';
+	}
+	if (mkdir(buf, 0711) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+enum { COVER_TMP, COVER_HIDE };
+
+struct cover {
+	char path[PATH_MAX];
+	int kind;
+};
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#define SBX_MOUNT_ATTR_RDONLY 0x1ULL
+
+/* struct mount_attr of mount_setattr(2), Linux 5.12; spelled out here
+ * because <linux/mount.h> and <sys/mount.h> clash on older libcs. */
+struct sbx_mount_attr {
+	unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Make the mount at path (and, recursive, every mount below it) read-only
+ * or writable again. Returns 0 or -errno; -ENOSYS on kernels before 5.12. */
+static int set_readonly(const char *path, int recursive, int ro)
+{
+#ifdef SYS_mount_setattr
+	struct sbx_mount_attr a;
+
+	memset(&a, 0, sizeof(a));
+	if (ro)
+		a.attr_set = SBX_MOUNT_ATTR_RDONLY;
+	else
+		a.attr_clr = SBX_MOUNT_ATTR_RDONLY;
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0,
+		    &a, sizeof(a)) < 0)
+		return -errno;
+	return 0;
+#else
+	(void)path;
+	(void)recursive;
+	(void)ro;
+	return -ENOSYS;
+#endif
+}
+
+int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
+		   unsigned long long tmpfs_size)
+{
+	/* Dirs any run may scribble in, and dirs no student has business in:
+	 * /run holds other users' sockets (the session bus, docker.sock) and
+	 * the grader's HOME its keys. */
+	static const char *const tmp_dirs[] = { "/tmp", "/var/tmp", "/dev/shm" };
+	enum { NFIXED = 3 + 1 + 2 };
+	struct cover cand[NFIXED + SBX_HIDE_MAX], *cov[NFIXED + SBX_HIDE_MAX];
+	char progdir[PATH_MAX], opts[128], fdpath[64], *slash;
+	const char *tmpbase = getenv("TMPDIR"), *home = getenv("HOME");
+	const char *back[2];
+	int backfd[2] = { -1, -1 }, ncand = 0, ncov = 0, nback = 0, i, j, r = 0, ro;
+	struct stat st;
+
+	if (s->level == SBX_L3)
+		return 0;
+	for (i = 0; i < NFIXED + s->nhide; i++) {
+		const char *p;
+		int kind = COVER_TMP;
+
+		if (i < 3)
+			p = tmp_dirs[i];
+		else if (i == 3)
+			p = tmpbase && *tmpbase ? tmpbase : "/tmp";
+		else if (i == 4 || i == 5) {
+			p = i == 4 ? "/run" : home;
+			kind = COVER_HIDE;
+		} else {
+			p = s->hide[i - NFIXED];
+			kind = COVER_HIDE;
+		}
+		if (!p || !*p || !realpath(p, cand[ncand].path) ||
+		    stat(cand[ncand].path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    !strcmp(cand[ncand].path, "/"))
+			continue;
+		/* Never cover the work dir itself or something inside it. */
+		if (workdir && path_under(cand[ncand].path, workdir))
+			continue;
+		cand[ncand].kind = kind;
+		ncand++;
+	}
+	/* Outer dirs first (shorter paths first); one inside a covered dir
+	 * is hidden already. */
+	for (i = 0; i < ncand; i++) {
+		struct cover *c = &cand[i];
+
+		for (j = ncov; j > 0 && strlen(cov[j - 1]->path) > strlen(c->path); j--)
+			cov[j] = cov[j - 1];
+		cov[j] = c;
+		ncov++;
+	}
+	for (i = 0; i < ncov; i++) {
+		for (j = 0; j < i && !path_under(cov[i]->path, cov[j]->path); j++)
+			;
+		if (j < i) {
+			memmove(&cov[i], &cov[i + 1], (size_t)(ncov - i - 1) * sizeof(cov[0]));
+			ncov--;
+			i--;
+		}
+	}
+
+	/* What goes back: the work dir, and the program's dir when it is
+	 * outside the work dir. Held open across the covering. */
+	if (workdir)
+		back[nback++] = workdir;
+	if (program && strlen(program) < sizeof(progdir)) {
+		memcpy(progdir, program, strlen(program) + 1);
+		slash = strrchr(progdir, '/');
+		if (slash && slash != progdir)
+			*slash = '\0';
+		if (progdir[0] == '/' && (!workdir || !path_under(progdir, workdir))) {
+			/* Shorter first: a parent put back before its child. */
+			if (nback && strlen(progdir) < strlen(back[0])) {
+				back[1] = back[0];
+				back[0] = progdir;
+				nback++;
+			} else {
+				back[nback++] = progdir;
+			}
+		}
+	}
+	for (i = 0; i < nback; i++) {
+		backfd[i] = open(back[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (backfd[i] < 0) {
+			r = -errno;
+			goto out;
+		}
+	}
+
+	/* Everything the namespace sees becomes read-only: student code
+	 * writes only in its work dir and in the fresh tmpfs mounts below,
+	 * which vanish with the run. Where that cannot be done (before Linux
+	 * 5.12, or a container refusing it) file permissions alone keep it
+	 * out: better than no namespaces at all. */
+	ro = set_readonly("/", 1, 1) == 0;
+
+	for (i = 0; i < ncov; i++) {
+		if (cov[i]->kind == COVER_TMP)
+			snprintf(opts, sizeof(opts), "mode=1777,size=%llu,nr_inodes=16384",
+				 tmpfs_size);
+		else
+			snprintf(opts, sizeof(opts), "mode=0755,size=1m,nr_inodes=1024");
+		if (mount("tmpfs", cov[i]->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
+			r = -errno;
+			goto out;
+		}
+	}
+	/* A private pty namespace: the grader's own terminal is not among
+	 * the /dev/pts the program sees. Where devpts cannot be mounted,
+	 * the terminal's permissions are all that is left. */
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		mount("tmpfs", "/dev/pts", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		      "mode=0755,size=64k,nr_inodes=16");
+	for (i = 0; i < nback; i++) {
+		for (j = 0; j < ncov && !path_under(back[i], cov[j]->path); j++)
+			;
+		if (j < ncov) {
+			if ((r = mkdir_below(cov[j]->path, back[i])) < 0)
+				goto out;
+			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", backfd[i]);
+			if (mount(fdpath, back[i], NULL, MS_BIND, NULL) < 0) {
+				r = -errno;
+				goto out;
+			}
+		} else if (ro && !strcmp(back[i], workdir ? workdir : "")) {
+			/* Not covered, but read-only with the rest: a mount
+			 * of its own, to make writable below. */
+			if (mount(back[i], back[i], NULL, MS_BIND, NULL) < 0) {
+				r = -errno;
+				goto out;
+			}
+		}
+	}
+	/* The work dir, read-only since its bind copied the flag of the
+	 * mount it came from, is the one place on disk to write. */
+	if (ro && workdir && (r = set_readonly(workdir, 0, 0)) < 0)
+		goto out;
+	if (chdir("/") < 0)
+		r = -errno;
+out:
+	for (i = 0; i < nback; i++)
+		if (backfd[i] >= 0)
+			close(backfd[i]);
+	return r;
+}
+
+int sbx_hide(struct sbx *s, const char *path, struct err *e)
+{
+	char real[PATH_MAX];
+	int i;
+
+	if (!realpath(path, real))
+		return 0; /* nothing there to hide */
+	if (!strcmp(real, "/"))
+		return err_set(e, "cannot hide '/' from student programs");
+	if (strlen(real) >= SBX_PATH_MAX)
+		return err_set(e, "cannot hide '%s': the path is too long", path);
+	for (i = 0; i < s->nhide; i++)
+		if (!strcmp(s->hide[i], real))
+			return 0;
+	if (s->nhide == SBX_HIDE_MAX)
+		return err_set(e, "cannot hide '%s': at most %d paths can be hidden",
+			       path, SBX_HIDE_MAX);
+	memcpy(s->hide[s->nhide++], real, strlen(real) + 1);
 	return 0;
 }
 
@@ -148,6 +398,8 @@ static int probe_level(const struct sbx *s, int *err_out)
 		int r = sbx_enter_helper(s);
 
 		codes[0] = PROBE_OK;
+		if (r >= 0)
+			r = sbx_confine_fs(s, NULL, NULL, 1 << 20);
 		if (r < 0) {
 			codes[0] = PROBE_ENTER;
 			codes[1] = -r;
@@ -175,7 +427,10 @@ static void set_level(struct sbx *s, enum sbx_level level)
 {
 	s->level = level;
 	s->netns = level != SBX_L3;
-	s->drop_uid = level == SBX_L1;
+	/* At L3 a dedicated uid is what keeps the student away from the
+	 * grader (CONTAINMENT.md: EPERM for kill, ptrace, SIGSTOP): use it
+	 * whenever the grader is root. */
+	s->drop_uid = level == SBX_L1 || (level == SBX_L3 && geteuid() == 0);
 	if (level == SBX_L1)
 		s->clone_flags = NS_FLAGS;
 	else if (level == SBX_L2)
@@ -191,6 +446,7 @@ int sbx_probe(struct sbx *s, enum sbx_level want, bool want_trace,
 	int code = PROBE_NS, errnum = 0;
 
 	memset(s, 0, sizeof(*s));
+	s->netns_fd = -1;
 	s->uid = uid;
 	s->gid = gid;
 	s->outer_uid = geteuid();
@@ -225,6 +481,41 @@ int sbx_probe(struct sbx *s, enum sbx_level want, bool want_trace,
 	return 0;
 }
 
+void sbx_share_netns(struct sbx *s)
+{
+	int orig, fd;
+
+	if (s->level != SBX_L1 || !(s->clone_flags & CLONE_NEWNET) || s->netns_fd >= 0)
+		return;
+	orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (orig < 0)
+		return;
+	if (unshare(CLONE_NEWNET) < 0) {
+		close(orig);
+		return;
+	}
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	/* Back to the grader's own network, whatever happened. */
+	if (setns(orig, CLONE_NEWNET) < 0) {
+		/* The grader stays in the empty namespace: it needs no
+		 * network, and the runs still get one without it. */
+	}
+	close(orig);
+	if (fd < 0)
+		return;
+	s->netns_fd = fd;
+	s->clone_flags &= ~CLONE_NEWNET;
+}
+
+void sbx_release_netns(struct sbx *s)
+{
+	if (s->netns_fd < 0)
+		return;
+	close(s->netns_fd);
+	s->netns_fd = -1;
+	s->clone_flags |= CLONE_NEWNET;
+}
+
 void sbx_describe(const struct sbx *s, struct sbuf *out)
 {
 	sbuf_addf(out, "L%d: ", (int)s->level);
@@ -238,6 +529,8 @@ void sbx_describe(const struct sbx *s, struct sbuf *out)
 		break;
 	default:
 		sbuf_adds(out, "no namespaces (child subreaper and ptrace); no network isolation");
+		if (s->drop_uid)
+			sbuf_addf(out, "; student code runs as uid %u", (unsigned)s->uid);
 		break;
 	}
 	sbuf_adds(out, s->trace ? "; process tree traced" :

@@ -8,8 +8,11 @@
  *
  *   PTRACE_EVENT_FORK/VFORK/CLONE  -> TREE_EV_CREATE (threads are noted,
  *                                     not reported: they are not processes)
- *   PTRACE_EVENT_EXEC              -> TREE_EV_EXEC + TREE_EV_FDS(at exec)
- *   PTRACE_EVENT_EXIT              -> TREE_EV_FDS(at exit) + TREE_EV_EXITING
+ *   PTRACE_EVENT_EXEC              -> TREE_EV_EXEC + TREE_EV_FDS(at exec),
+ *                                     for a process's first EXEC_MAX execs
+ *   PTRACE_EVENT_EXIT              -> TREE_EV_FDS(at exit; val = how many
+ *                                     descriptors were open) +
+ *                                     TREE_EV_EXITING (val = VmPeak, bytes)
  *   waitpid: exited or killed      -> TREE_EV_ENDED the first time,
  *                                     TREE_EV_REAPED when the helper reaps
  *                                     a zombie its parent left behind
@@ -20,6 +23,10 @@
  * (pid 1 or subreaper), which reaps it: a second report for the same pid.
  * That is how "reaped by its parent" and "left a zombie" are told apart
  * without tracing wait() calls.
+ *
+ * The helper's memory and the supervisor's stay bounded whatever the tree
+ * does: threads are not reported, processes are capped by the budget, and
+ * an exec loop reports only its first EXEC_MAX execs.
  *
  * Signals other than the initial SIGSTOP are passed on unchanged. A task
  * that stops itself is let go again by the next PTRACE_CONT: a stopped
@@ -48,10 +55,16 @@
 		     PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |            \
 		     PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
 
+/* Execs reported per process: enough for any exercise (a shell that runs
+ * a few commands); an exec loop would otherwise grow the tree without
+ * bound. */
+#define EXEC_MAX 64
+
 /* What the helper knows of one task (process or thread). */
 struct task {
 	pid_t pid;
 	pid_t tgid;          /* its process: itself, or the thread's leader */
+	unsigned nexec;      /* execs seen */
 	unsigned started:1;  /* its initial SIGSTOP was seen */
 	unsigned known:1;    /* announced by its creator's event */
 	unsigned thread:1;
@@ -184,7 +197,8 @@ static ssize_t read_proc(pid_t pid, const char *what, char *buf, size_t size)
 	return total;
 }
 
-/* "Tgid:" or "PPid:" from /proc/PID/status; -1 when unreadable. */
+/* "Tgid:", "PPid:" or "VmPeak:" (in kB) from /proc/PID/status; -1 when
+ * unreadable. */
 static long status_field(pid_t pid, const char *field)
 {
 	char buf[2048], *p;
@@ -208,6 +222,8 @@ static void send_fds(struct tracer *t, pid_t pid, int at)
 	char dirpath[64], linkpath[384], target[512], payload[TREE_EV_PAYLOAD_MAX];
 	size_t len = 0;
 	struct dirent *de;
+	long count = 0;
+	int full = 0;
 	DIR *d;
 
 	snprintf(dirpath, sizeof(dirpath), "/proc/%d/fd", (int)pid);
@@ -220,6 +236,9 @@ static void send_fds(struct tracer *t, pid_t pid, int at)
 
 		if (de->d_name[0] == '.')
 			continue;
+		count++;
+		if (full)
+			continue; /* only counted from here on */
 		snprintf(linkpath, sizeof(linkpath), "%s/%s", dirpath, de->d_name);
 		n = readlink(linkpath, target, sizeof(target) - 1);
 		if (n < 0)
@@ -227,12 +246,14 @@ static void send_fds(struct tracer *t, pid_t pid, int at)
 		target[n] = '\0';
 		w = snprintf(payload + len, sizeof(payload) - len, "%s %s\n",
 			     de->d_name, target);
-		if (w < 0 || (size_t)w >= sizeof(payload) - len)
-			break; /* a process with hundreds of fds: keep the first */
+		if (w < 0 || (size_t)w >= sizeof(payload) - len) {
+			full = 1; /* a process with hundreds of fds: keep the first */
+			continue;
+		}
 		len += (size_t)w;
 	}
 	closedir(d);
-	emit(t, TREE_EV_FDS, pid, at, 0, payload, len);
+	emit(t, TREE_EV_FDS, pid, at, count, payload, len);
 }
 
 static void send_exec(struct tracer *t, pid_t pid)
@@ -343,19 +364,23 @@ static void on_exit_event(struct tracer *t, pid_t pid)
 	struct task *task = task_find(t, pid, 0);
 	char comm[32];
 	ssize_t n;
-	long ppid;
+	long ppid, vmpeak;
 
 	if (task && task->thread)
 		return;
 	send_fds(t, pid, TREE_AT_EXIT);
 	ppid = status_field(pid, "PPid");
+	/* The address space is still there at this stop: its peak tells a
+	 * crash from a refused allocation (run.c's memory verdict). */
+	vmpeak = status_field(pid, "VmPeak");
 	n = read_proc(pid, "comm", comm, sizeof(comm) - 1);
 	if (n < 0)
 		n = 0;
 	if (n > 0 && comm[n - 1] == '\n')
 		n--;
 	comm[n] = '\0';
-	emit(t, TREE_EV_EXITING, pid, (int)ppid, 0, comm, (size_t)n);
+	emit(t, TREE_EV_EXITING, pid, (int)ppid, vmpeak > 0 ? (int64_t)vmpeak * 1024 : 0,
+	     comm, (size_t)n);
 }
 
 static void on_stop(struct tracer *t, pid_t pid, int status)
@@ -378,7 +403,8 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 				 * pid, which the kernel reports here. */
 				task->thread = 0;
 			}
-			send_exec(t, pid);
+			if (!task || task->nexec++ < EXEC_MAX)
+				send_exec(t, pid);
 			break;
 		case PTRACE_EVENT_EXIT:
 			on_exit_event(t, pid);

@@ -43,9 +43,12 @@ enum tree_ev_type {
 	                      "path\0argv0\0argv1\0..." */
 	TREE_EV_FDS,       /* pid; arg = TREE_AT_EXEC/EXIT; payload lines
 	                      "FD TARGET\n" (TARGET as readlink shows it,
-	                      e.g. "pipe:[1234]", "/dev/null") */
+	                      e.g. "pipe:[1234]", "/dev/null"); val = how
+	                      many descriptors were open (the payload may
+	                      list fewer) */
 	TREE_EV_EXITING,   /* pid; arg = real parent pid at exit; payload:
-	                      comm */
+	                      comm; val = VmPeak in bytes, 0 if unknown
+	                      (run.c reads it for the memory verdict) */
 	TREE_EV_ENDED,     /* pid; arg = wait status */
 	TREE_EV_REAPED,    /* pid was reaped by the reaper; arg = 1 when it was
 	                      a zombie its parent left behind */
