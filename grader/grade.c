@@ -270,26 +270,33 @@ static int run_test(const struct spec *s, const struct spec_test *t,
 	struct run_request req;
 	struct run_result res;
 	struct check_input in;
+	struct err copy_err;
 	char *dir, **env;
 	uid_t uid = o->sbx->drop_uid ? o->sbx->uid : (uid_t)-1;
 	gid_t gid = o->sbx->drop_uid ? o->sbx->gid : (gid_t)-1;
 	size_t i;
 	int dirfd, rc;
 
-	fill_skipped_test(t, rt);
 	dir = xasprintf("%s/%s-test%zu", tmp, s->id, index + 1);
-	if (fs_copy_tree(built_dir, dir, SUBMISSION_MAX, uid, gid, NULL, e) < 0) {
+	/* The built dir is the student's work (its build ran student code):
+	 * one too large or too deep to copy, or one where a test's file
+	 * cannot be created, fails the test, not the grader. */
+	err_clear(&copy_err);
+	rc = fs_copy_tree(built_dir, dir, SUBMISSION_MAX, uid, gid, NULL, &copy_err);
+	for (i = 0; rc == 0 && i < t->nfiles; i++)
+		rc = fs_write_file(dir, t->files[i].path, t->files[i].content,
+				   t->files[i].len, uid, gid, &copy_err);
+	if (rc < 0) {
+		struct sbuf msg = SBUF_INIT;
+
+		sbuf_addf(&msg, "the test could not be set up: %s", copy_err.msg);
+		fail_test(t, rt, "setup", sbuf_str(&msg));
+		sbuf_release(&msg);
+		fs_remove_tree(dir, NULL);
 		free(dir);
-		return -1;
+		return 0;
 	}
-	for (i = 0; i < t->nfiles; i++) {
-		if (fs_write_file(dir, t->files[i].path, t->files[i].content,
-				  t->files[i].len, uid, gid, e) < 0) {
-			fs_remove_tree(dir, NULL);
-			free(dir);
-			return -1;
-		}
-	}
+	fill_skipped_test(t, rt);
 	memset(&req, 0, sizeof(req));
 	if (t->shell) {
 		shell_argv[2] = t->shell;
@@ -444,7 +451,10 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 {
 	int64_t start = util_now_ns();
 	struct sbuf desc = SBUF_INIT;
+	struct grade_opts mine = *o;
+	struct sbx sbx = *o->sbx;
 	struct stat st;
+	bool on_tmpfs;
 	char *tmp;
 	size_t i;
 	int rc = 0;
@@ -458,14 +468,23 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 		/* The sandboxed uid must reach its own work dirs below. */
 		chmod(tmp, 0711);
 	}
+	on_tmpfs = !o->keep && fs_private_tmpfs(tmp);
+	/* One network namespace for this submission's runs (sandbox.h). */
+	sbx_share_netns(&sbx);
+	mine.sbx = &sbx;
+	o = &mine;
 	r->submission = xstrdup(submission);
 	r->grader_version = xstrdup(GRADER_VERSION);
 	sbx_describe(o->sbx, &desc);
 	r->containment = sbuf_detach(&desc, NULL);
 	r->started = time(NULL);
 	if (o->sbx->level == SBX_L3)
-		result_add_warning(r, "weakest containment (L3): no namespaces here, so a "
-				   "student program could signal the grader and reach the network");
+		result_add_warning(r, geteuid() == 0
+				   ? "weakest containment (L3): no namespaces here, so a student "
+				     "program could reach the network and see every process"
+				   : "weakest containment (L3): no namespaces here, so a student "
+				     "program could reach the network, see every process, and "
+				     "signal the grader");
 	if (o->sbx->why_weaker[0])
 		result_add_warning(r, o->sbx->why_weaker);
 	if (!o->sbx->trace)
@@ -477,6 +496,9 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 			continue;
 		rc = grade_exercise(specs[i], submission, tmp, o, result_add_exercise(r), e);
 	}
+	sbx_release_netns(&sbx);
+	if (on_tmpfs)
+		fs_private_tmpfs_end(tmp);
 	if (!o->keep)
 		fs_remove_tree(tmp, NULL);
 	free(tmp);

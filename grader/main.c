@@ -339,6 +339,44 @@ static int probe_sandbox(const struct cli *c, struct sbx *s)
 	return 0;
 }
 
+/* Student code must not read the specs (the hidden tests' expected
+ * output), the submissions or the reports: at L1 and L2 each run sees an
+ * empty directory in their place (sandbox.h). The batch's out dir is made
+ * here so that it exists to be hidden. Returns 0, or -1 with a message. */
+static int hide_from_students(struct sbx *s, char **spec_paths, size_t n,
+			      const char *subs, const char *out)
+{
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *dir = xstrdup(spec_paths[i]), *slash = strrchr(dir, '/');
+		int rc = 0;
+
+		if (!slash)
+			strcpy(dir, ".");
+		else if (slash != dir)
+			*slash = '\0';
+		if (strcmp(dir, "/"))
+			rc = sbx_hide(s, dir, &e);
+		free(dir);
+		if (rc < 0)
+			goto fail;
+	}
+	if (subs && sbx_hide(s, subs, &e) < 0)
+		goto fail;
+	if (out && mkdir(out, 0755) < 0 && errno != EEXIST) {
+		err_sys(&e, "cannot create '%s'", out);
+		goto fail;
+	}
+	if (out && sbx_hide(s, out, &e) < 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "grader: %s\n", e.msg);
+	return -1;
+}
+
 /* Write every requested report. Returns 0, or -1 when one failed. */
 static int write_reports(const struct cli *c, const struct result *r)
 {
@@ -414,7 +452,8 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
 	rc = load_default_or_args(argc - 1, argv, &paths, &n, &specs);
 	if (rc)
 		return rc;
-	if (probe_sandbox(c, &sbx) < 0) {
+	if (probe_sandbox(c, &sbx) < 0 ||
+	    hide_from_students(&sbx, paths, n, argv[argc - 1], NULL) < 0) {
 		free_specs(specs, n);
 		free_paths(paths, n);
 		return EXIT_INTERNAL;
@@ -456,6 +495,7 @@ static int cmd_batch(const struct cli *c, int argc, char **argv)
 	struct sbx sbx;
 	struct batch_opts bo;
 	struct err e;
+	char *out;
 	int rc;
 
 	if (argc < 1)
@@ -463,11 +503,15 @@ static int cmd_batch(const struct cli *c, int argc, char **argv)
 	rc = load_default_or_args(argc - 1, argv, &paths, &n, &specs);
 	if (rc)
 		return rc;
-	if (probe_sandbox(c, &sbx) < 0) {
+	out = c->out_dir ? xstrdup(c->out_dir) : xasprintf("%s/../grades", argv[argc - 1]);
+	if (probe_sandbox(c, &sbx) < 0 ||
+	    hide_from_students(&sbx, paths, n, argv[argc - 1], out) < 0) {
+		free(out);
 		free_specs(specs, n);
 		free_paths(paths, n);
 		return EXIT_INTERNAL;
 	}
+	free(out);
 	only = split_only(c->only);
 	memset(&bo, 0, sizeof(bo));
 	bo.sbx = &sbx;
