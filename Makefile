@@ -18,7 +18,8 @@ TEST_PKGS  := check
 
 # Build and test dependencies, as Debian package names.
 DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev
-DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang jq bc
+DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang jq bc \
+              python3-jsonschema python3-yaml
 
 Q          := $(if $(V),,@)
 WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2

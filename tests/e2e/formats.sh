@@ -31,8 +31,12 @@ else
 	not_ok "JUnit schema missing: expected at $xsd (../shared/schemas/junit.xsd from the repository root)"
 fi
 schema=$repo/grader/report-schema.json
+# Debian's python3 with python3-jsonschema and python3-yaml (make
+# deps-test installs them); another python3 on PATH may lack them.
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
 have_jsonschema=false
-if command -v python3 >/dev/null 2>&1 && python3 -c 'import jsonschema' 2>/dev/null; then
+if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import jsonschema' 2>/dev/null; then
 	have_jsonschema=true
 fi
 
@@ -76,7 +80,7 @@ check_json() {
 		and .points == ([.exercises[].points] | add)
 		and .max_points == ([.exercises[].max_points] | add)'
 	if $have_jsonschema; then
-		if python3 - "$schema" "$1" >"$tmp/schema.out" 2>&1 <<'EOF'
+		if "$py" - "$schema" "$1" >"$tmp/schema.out" 2>&1 <<'EOF'
 import json, sys
 import jsonschema
 schema = json.load(open(sys.argv[1]))
@@ -519,8 +523,8 @@ check "workflow: reporter reads runner grade from GRADE_RESULTS" \
 	sh -c 'grep -q "^ *runners: grade$" "$1" && grep -q "^ *GRADE_RESULTS: \${{ steps.grade.outputs.result }}$" "$1"' _ "$wf"
 check "workflow: runs tests/platform/classroom/grade.sh, which exists" \
 	sh -c 'grep -q "tests/platform/classroom/grade.sh" "$1" && test -f tests/platform/classroom/grade.sh' _ "$wf"
-if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' 2>/dev/null; then
-	if python3 - "$wf" >"$tmp/wf.out" 2>&1 <<'EOF'
+if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import yaml' 2>/dev/null; then
+	if "$py" - "$wf" >"$tmp/wf.out" 2>&1 <<'EOF'
 import sys, yaml
 wf = yaml.safe_load(open(sys.argv[1]))
 assert wf["name"] == "Autograding Tests", "workflow name"
