@@ -542,17 +542,6 @@ static void entries_free(struct html_entry *v, size_t n)
 
 /* ---- the worker ----------------------------------------------------------- */
 
-static bool selected(const struct batch_opts *o, const char *id)
-{
-	const char *const *p;
-
-	if (!o->only)
-		return true;
-	for (p = o->only; *p; p++)
-		if (!strcmp(*p, id))
-			return true;
-	return false;
-}
 
 static void add_marks(json_object *o, const struct batch_ctx *c,
 		      const char *student, bool with_hash)
@@ -610,7 +599,7 @@ static json_object *failure_json(const struct batch_ctx *c, const char *student,
 	for (i = 0; i < c->nspecs; i++) {
 		json_object *x;
 
-		if (!selected(c->o, c->specs[i]->id))
+		if (!grade_selected(c->o->only, c->specs[i]->id))
 			continue;
 		x = json_object_new_object();
 		json_object_object_add(x, "id", json_object_new_string(c->specs[i]->id));
@@ -779,7 +768,7 @@ static int64_t worker_budget(struct spec *const *specs, size_t nspecs,
 		const struct spec *s = specs[i];
 		struct spec_limits l, d;
 
-		if (!selected(o, s->id))
+		if (!grade_selected(o->only, s->id))
 			continue;
 		if (!s->no_build) {
 			l = s->build_limits;
@@ -1184,7 +1173,7 @@ int batch_run(struct spec *const *specs, size_t nspecs,
 	    list_submissions(submissions_dir, out_dir, &names, &nnames, e) < 0)
 		goto out;
 	for (i = 0; i < nspecs; i++)
-		if (selected(o, specs[i]->id))
+		if (grade_selected(o->only, specs[i]->id))
 			c.max_points += spec_total_points(specs[i]);
 	c.budget_ns = worker_budget(specs, nspecs, o);
 

@@ -2330,6 +2330,19 @@ static bool tcheck_one(const struct judge *j, const struct spec_tcheck *tc,
 	return true;
 }
 
+/* "3", "at least 2", "at most 4", "2 to 4". */
+static void add_bounds(struct sbuf *sb, long min, long max)
+{
+	if (min == max)
+		sbuf_addf(sb, "%ld", min);
+	else if (max == LONG_MAX)
+		sbuf_addf(sb, "at least %ld", min);
+	else if (min <= 0)
+		sbuf_addf(sb, "at most %ld", max);
+	else
+		sbuf_addf(sb, "%ld to %ld", min, max);
+}
+
 static char *tcheck_name(const struct spec_tcheck *tc, const char *role)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -2338,25 +2351,11 @@ static char *tcheck_name(const struct spec_tcheck *tc, const char *role)
 	switch (tc->kind) {
 	case TCHECK_FORKS:
 		sbuf_addf(&sb, "forks by %s: ", role);
-		if (tc->min == tc->max)
-			sbuf_addf(&sb, "%ld", tc->min);
-		else if (tc->max == LONG_MAX)
-			sbuf_addf(&sb, "at least %ld", tc->min);
-		else if (tc->min <= 0)
-			sbuf_addf(&sb, "at most %ld", tc->max);
-		else
-			sbuf_addf(&sb, "%ld to %ld", tc->min, tc->max);
+		add_bounds(&sb, tc->min, tc->max);
 		break;
 	case TCHECK_MAX_ALIVE:
 		sbuf_addf(&sb, "children of %s alive at once: ", role);
-		if (tc->min == tc->max)
-			sbuf_addf(&sb, "%ld", tc->min);
-		else if (tc->max == LONG_MAX)
-			sbuf_addf(&sb, "at least %ld", tc->min);
-		else if (tc->min <= 0)
-			sbuf_addf(&sb, "at most %ld", tc->max);
-		else
-			sbuf_addf(&sb, "%ld to %ld", tc->min, tc->max);
+		add_bounds(&sb, tc->min, tc->max);
 		break;
 	case TCHECK_SEQUENTIAL:
 		sbuf_addf(&sb, "children of %s run one at a time", role);

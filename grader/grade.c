@@ -58,13 +58,13 @@ void grade_env_free(char **env)
 	free(env);
 }
 
-static bool selected(const struct grade_opts *o, const char *id)
+bool grade_selected(const char *const *only, const char *id)
 {
 	const char *const *p;
 
-	if (!o->only)
+	if (!only)
 		return true;
-	for (p = o->only; *p; p++)
+	for (p = only; *p; p++)
 		if (!strcmp(*p, id))
 			return true;
 	return false;
@@ -492,7 +492,7 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 				   ? "tracing is off: process-tree checks are reported as not checked"
 				   : "ptrace is not allowed here: process-tree checks are reported as not checked");
 	for (i = 0; i < nspecs && rc == 0; i++) {
-		if (!selected(o, specs[i]->id))
+		if (!grade_selected(o->only, specs[i]->id))
 			continue;
 		rc = grade_exercise(specs[i], submission, tmp, o, result_add_exercise(r), e);
 	}

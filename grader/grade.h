@@ -31,6 +31,9 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 		     const char *submission, const struct grade_opts *o,
 		     struct result *r, struct err *e);
 
+/* True when id is in the NULL-terminated list only, or only is NULL. */
+bool grade_selected(const char *const *only, const char *id);
+
 /* The fixed environment every student program gets, plus a spec's env:
  * PATH, HOME (the work dir), LANG=C.UTF-8, LC_ALL=C, TERM=dumb. Returns a
  * malloc'd NULL-terminated array; free with grade_env_free(). */

@@ -66,27 +66,6 @@ static json_object *test_json(const struct result_exercise *x, size_t xi,
 	return j;
 }
 
-/* The text above the tests: warnings, a line per exercise, build
- * failures, the total. */
-static void summary(struct sbuf *sb, const struct result *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nwarnings; i++)
-		sbuf_addf(sb, "warning: %s\n", r->warnings[i]);
-	for (i = 0; i < r->nexercises; i++) {
-		const struct result_exercise *x = &r->exercises[i];
-
-		sbuf_addf(sb, "%s  %s  %g/%g\n", x->id ? x->id : "?",
-			  x->title ? x->title : "", x->points, x->max_points);
-		if (!x->built) {
-			sbuf_adds(sb, "    ");
-			report_build_details(sb, x, "    ");
-		}
-	}
-	report_total_line(sb, r);
-	sbuf_addc(sb, '\n');
-}
 
 int report_gradescope(const struct result *r, const struct report_opts *o,
 		      FILE *out, struct err *e)
@@ -102,7 +81,7 @@ int report_gradescope(const struct result *r, const struct report_opts *o,
 	put(j, "score", report_json_num(r->points));
 	put(j, "execution_time", report_json_num(
 		    (double)(r->wall_ns / 1000000) / 1000.0));
-	summary(&sb, r);
+	report_summary(&sb, r);
 	put(j, "output", report_json_strn(sbuf_str(&sb), sb.len));
 	put(j, "output_format", json_object_new_string("text"));
 	put(j, "visibility", json_object_new_string("visible"));

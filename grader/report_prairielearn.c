@@ -88,25 +88,6 @@ static json_object *test_json(const struct result_exercise *x,
 	return j;
 }
 
-static void summary(struct sbuf *sb, const struct result *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nwarnings; i++)
-		sbuf_addf(sb, "warning: %s\n", r->warnings[i]);
-	for (i = 0; i < r->nexercises; i++) {
-		const struct result_exercise *x = &r->exercises[i];
-
-		sbuf_addf(sb, "%s  %s  %g/%g\n", x->id ? x->id : "?",
-			  x->title ? x->title : "", x->points, x->max_points);
-		if (!x->built) {
-			sbuf_adds(sb, "    ");
-			report_build_details(sb, x, "    ");
-		}
-	}
-	report_total_line(sb, r);
-	sbuf_addc(sb, '\n');
-}
 
 /* The whole document with outputs cut to these caps; tests == false
  * leaves the per-test list empty. */
@@ -130,7 +111,7 @@ static json_object *document(const struct result *r,
 	report_total_line(&sb, r);
 	put(j, "message", capped(&sb, PL_MSG_CAP));
 	sbuf_reset(&sb);
-	summary(&sb, r);
+	report_summary(&sb, r);
 	if (!tests)
 		sbuf_addf(&sb, "%s\n", "(per-test results left out: "
 			  PL_CUT_NOTE ")");

@@ -78,6 +78,9 @@ void report_test_details(struct sbuf *out, const struct result_test *t,
  * caller places it) and the last lines of compiler output at indent. */
 void report_build_details(struct sbuf *out, const struct result_exercise *e,
 			  const char *indent);
+/* For the platforms' top-level text: warnings, a line per exercise, build
+ * failures, the total. */
+void report_summary(struct sbuf *sb, const struct result *r);
 /* "Total: 143/180 points (79%) — 14 of 18 exercises complete" */
 void report_total_line(struct sbuf *out, const struct result *r);
 

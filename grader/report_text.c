@@ -158,6 +158,26 @@ void report_build_details(struct sbuf *out, const struct result_exercise *e,
 	sbuf_release(&sub);
 }
 
+void report_summary(struct sbuf *sb, const struct result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwarnings; i++)
+		sbuf_addf(sb, "warning: %s\n", r->warnings[i]);
+	for (i = 0; i < r->nexercises; i++) {
+		const struct result_exercise *x = &r->exercises[i];
+
+		sbuf_addf(sb, "%s  %s  %g/%g\n", x->id ? x->id : "?",
+			  x->title ? x->title : "", x->points, x->max_points);
+		if (!x->built) {
+			sbuf_adds(sb, "    ");
+			report_build_details(sb, x, "    ");
+		}
+	}
+	report_total_line(sb, r);
+	sbuf_addc(sb, '\n');
+}
+
 void report_total_line(struct sbuf *out, const struct result *r)
 {
 	sbuf_addf(out, "Total: %g/%g points", r->points, r->max_points);
