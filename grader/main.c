@@ -253,9 +253,10 @@ static int cmd_list(int argc, char **argv)
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)
-		printf("%-6s %-48s %3g points, %zu tests\n", specs[i]->id,
+		printf("%-6s %-48s %3g points, %zu test%s\n", specs[i]->id,
 		       specs[i]->title ? specs[i]->title : "",
-		       spec_total_points(specs[i]), specs[i]->ntests);
+		       spec_total_points(specs[i]), specs[i]->ntests,
+		       specs[i]->ntests == 1 ? "" : "s");
 	free_specs(specs, n);
 	free_paths(paths, n);
 	return EXIT_PASS;
