@@ -36,6 +36,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -71,6 +72,7 @@ struct batch_sub {
 	pid_t pid;               /* the running worker, or 0 */
 	int64_t started, deadline;
 	bool killed;             /* we killed it: over its budget */
+	int slot;                /* which of the -j slots runs it */
 	bool have_entry;         /* graded in this run: entry is set */
 	struct html_entry entry;
 };
@@ -86,6 +88,12 @@ struct batch_ctx {
 	char *only;              /* --only, sorted and joined; NULL: all */
 	double max_points;       /* of the graded specs, for crash reports */
 	int64_t budget_ns;       /* per worker */
+	int *slot_netns;         /* per -j slot: an empty network namespace
+	                            its workers' runs join, or -1 (sandbox.h:
+	                            sbx_share_netns); one per slot, so that
+	                            concurrent students never share one, and
+	                            made once, not per submission: creating
+	                            one costs milliseconds and serializes */
 	sigset_t old_mask;
 	pid_t self;
 };
@@ -650,6 +658,7 @@ static void __attribute__((noreturn))
 worker_main(const struct batch_ctx *c, const struct batch_sub *s)
 {
 	struct grade_opts go;
+	struct sbx mine;
 	struct result r;
 	struct err e;
 	char *tmp, *path;
@@ -679,7 +688,12 @@ worker_main(const struct batch_ctx *c, const struct batch_sub *s)
 		goto fail;
 	}
 	memset(&go, 0, sizeof(go));
-	go.sbx = c->o->sbx;
+	mine = *c->o->sbx;
+	if (c->slot_netns && c->slot_netns[s->slot] >= 0) {
+		mine.netns_fd = c->slot_netns[s->slot];
+		mine.clone_flags &= ~CLONE_NEWNET;
+	}
+	go.sbx = &mine;
 	go.only = c->o->only;
 	path = xasprintf("%s/%s", c->subs_dir, s->name);
 	result_init(&r);
@@ -954,11 +968,12 @@ static bool already_graded(const struct batch_ctx *c, const char *student)
 	return same;
 }
 
-static int start_worker(struct batch_ctx *c, struct batch_sub *s,
+static int start_worker(struct batch_ctx *c, struct batch_sub *s, int slot,
 			struct progress *p, struct err *e)
 {
 	pid_t pid;
 
+	s->slot = slot;
 	if (p->out)
 		fflush(p->out);
 	fflush(NULL);
@@ -1079,6 +1094,14 @@ static int grade_all(struct batch_ctx *c, struct batch_sub **todo, size_t ntodo,
 			sigaddset(&set, stop[i]);
 	}
 	sigprocmask(SIG_BLOCK, &set, &c->old_mask);
+	c->slot_netns = xcalloc((size_t)jobs, sizeof(*c->slot_netns));
+	for (i = 0; i < jobs; i++) {
+		struct sbx one = *c->o->sbx;
+
+		one.netns_fd = -1;
+		sbx_share_netns(&one);
+		c->slot_netns[i] = one.netns_fd;
+	}
 	while (next < ntodo || nrunning) {
 		int64_t now, wait_ns = p->bar ? 200000000LL : 1000000000LL;
 		struct timespec ts;
@@ -1087,7 +1110,7 @@ static int grade_all(struct batch_ctx *c, struct batch_sub **todo, size_t ntodo,
 		while (nrunning < (size_t)jobs && next < ntodo) {
 			for (i = 0; running[i]; i++)
 				;
-			if (start_worker(c, todo[next], p, e) < 0) {
+			if (start_worker(c, todo[next], i, p, e) < 0) {
 				rc = -1;
 				break;
 			}
@@ -1130,6 +1153,11 @@ static int grade_all(struct batch_ctx *c, struct batch_sub **todo, size_t ntodo,
 		rc = err_set(e, "interrupted by SIG%s", util_signal_name(sig));
 	}
 	reap_all(c->self);
+	for (i = 0; i < jobs; i++)
+		if (c->slot_netns[i] >= 0)
+			close(c->slot_netns[i]);
+	free(c->slot_netns);
+	c->slot_netns = NULL;
 	free(running);
 	sigprocmask(SIG_SETMASK, &c->old_mask, NULL);
 	if (sig) {
