@@ -1,6 +1,6 @@
 # lib.sh - helpers for end-to-end suites: TAP-ish "ok N - name" lines.
 # Sourced by tests/e2e/*.sh; GRADER and FIXTURES come from run-tests.sh.
-n=0
+n=0 # the count of test points: suites must not use $n themselves
 nfail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $1"; }
