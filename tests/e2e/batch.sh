@@ -123,11 +123,13 @@ fingerprint() {
 
 count() { grep -c "$1" "$2"; }
 
-# Wait until the grader $1 has a worker child; print its pid.
+# Wait until the grader $1 has a worker child; print its pid. A worker
+# leads its own process group (the grader's other children, such as the
+# sandbox probe at start, do not).
 worker_of() {
 	i=0
 	while [ $i -lt 100 ]; do
-		w=$(pgrep -P "$1" | head -n 1)
+		w=$(ps -o pid=,pgid= --ppid "$1" | awk '$1 == $2 { print $1; exit }')
 		[ -n "$w" ] && { echo "$w"; return 0; }
 		sleep 0.05
 		i=$((i + 1))
