@@ -2026,9 +2026,44 @@ static const char *fd_target(const struct tree_proc *p, int fd)
 	return "(closed)";
 }
 
+/* The stages in pipeline order: a program may start them in any order
+ * (the last first, say), so follow the pipes from the stage whose stdin
+ * no other stage writes. When they form no such chain, creation order,
+ * where the first broken link is what the message names. Caller frees. */
+static const struct tree_proc **pipeline_order(const struct tree_proc *p)
+{
+	size_t i, k, n = p->nchildren, got = 0;
+	const struct tree_proc **v = xcalloc(n + 1, sizeof(*v));
+	const struct tree_proc *cur = NULL;
+
+	for (i = 0; i < n && !cur; i++) {
+		const char *in = fd_target(p->children[i], 0);
+
+		for (k = 0; k < n; k++)
+			if (k != i && is_pipe(in) && !strcmp(in, fd_target(p->children[k], 1)))
+				break;
+		if (k == n)
+			cur = p->children[i];
+	}
+	while (cur && got < n) {
+		const char *out = fd_target(cur, 1);
+
+		v[got++] = cur;
+		for (k = 0, cur = NULL; k < n && is_pipe(out); k++)
+			if (!strcmp(out, fd_target(p->children[k], 0)))
+				cur = p->children[k];
+	}
+	if (got != n)
+		for (i = 0; i < n; i++)
+			v[i] = p->children[i];
+	return v;
+}
+
 static bool check_pipeline(const struct tree_proc *p, struct sbuf *m)
 {
 	size_t i, n = p->nchildren;
+	const struct tree_proc **st;
+	bool ok = false;
 
 	if (!n) {
 		sbuf_addf(m, "%s created no processes, so there is no pipeline",
@@ -2042,8 +2077,9 @@ static bool check_pipeline(const struct tree_proc *p, struct sbuf *m)
 			return false;
 		}
 	}
+	st = pipeline_order(p);
 	for (i = 0; i + 1 < n; i++) {
-		const struct tree_proc *a = p->children[i], *b = p->children[i + 1];
+		const struct tree_proc *a = st[i], *b = st[i + 1];
 		const char *out = fd_target(a, 1), *in = fd_target(b, 0);
 
 		if (is_pipe(out) && !strcmp(out, in))
@@ -2055,39 +2091,42 @@ static bool check_pipeline(const struct tree_proc *p, struct sbuf *m)
 		add_fd_target(m, in);
 		sbuf_adds(m, "): connect each stage to the next with a pipe and "
 			  "dup2 before exec");
-		return false;
+		goto out;
 	}
-	if (!strcmp(fd_target(p->children[0], 0), "(closed)")) {
+	if (!strcmp(fd_target(st[0], 0), "(closed)")) {
 		sbuf_addf(m, "the first stage %s had no stdin (fd 0 was closed "
-			  "when it exec'd)", p->children[0]->role);
-		return false;
+			  "when it exec'd)", st[0]->role);
+		goto out;
 	}
-	if (!strcmp(fd_target(p->children[n - 1], 1), "(closed)")) {
+	if (!strcmp(fd_target(st[n - 1], 1), "(closed)")) {
 		sbuf_addf(m, "the last stage %s had no stdout (fd 1 was closed "
-			  "when it exec'd)", p->children[n - 1]->role);
-		return false;
+			  "when it exec'd)", st[n - 1]->role);
+		goto out;
 	}
 	for (i = 0; n > 1 && i + 1 < n; i++) {
-		const char *link = fd_target(p->children[i], 1);
-		const struct tree_proc *first = p->children[0];
-		const struct tree_proc *last = p->children[n - 1];
+		const char *link = fd_target(st[i], 1);
+		const struct tree_proc *first = st[0];
+		const struct tree_proc *last = st[n - 1];
 
 		if (!strcmp(fd_target(first, 0), link)) {
 			sbuf_addf(m, "the first stage %s reads from ", first->role);
 			add_fd_target(m, link);
 			sbuf_adds(m, ", a pipe between stages, instead of the "
 				  "pipeline's stdin");
-			return false;
+			goto out;
 		}
 		if (!strcmp(fd_target(last, 1), link)) {
 			sbuf_addf(m, "the last stage %s writes to ", last->role);
 			add_fd_target(m, link);
 			sbuf_adds(m, ", a pipe between stages, instead of the "
 				  "pipeline's stdout");
-			return false;
+			goto out;
 		}
 	}
-	return true;
+	ok = true;
+out:
+	free(st);
+	return ok;
 }
 
 static int64_t end_or_max(const struct tree_proc *c)

@@ -1396,6 +1396,13 @@ START_TEST(test_pipeline)
 	ck_assert_str_eq(last()->name, "children of root form a pipeline");
 	tree_free(t);
 
+	/* Stages started last first: still one pipeline, read by its pipes. */
+	t = pipeline("0 pipe:[3]\n1 pipe:[4]\n2 /dev/null\n",
+		     "0 pipe:[2]\n1 pipe:[3]\n2 /dev/null\n",
+		     "0 pipe:[1]\n1 pipe:[2]\n2 /dev/null\n");
+	ck_pass(judge_tree(&tc, t));
+	tree_free(t);
+
 	t = pipeline("0 pipe:[1]\n1 pipe:[2]\n", "0 pipe:[9]\n1 pipe:[3]\n",
 		     "0 pipe:[3]\n1 /dev/null\n");
 	ck_fail(judge_tree(&tc, t));
