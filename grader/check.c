@@ -13,13 +13,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-/* CHECK_NO_OPENAT2 builds the fallback alone, to test it. */
-#if defined(SYS_openat2) && !defined(CHECK_NO_OPENAT2)
-#define HAVE_OPENAT2 1
-#include <linux/openat2.h>
-#endif
 
 #include "check.h"
+#include "fsutil.h"
 
 #define SHOW_MAX 4096          /* bytes of expected/actual kept for reports */
 #define QUOTE_MAX 60           /* bytes of a line quoted in a message */
@@ -1614,125 +1610,35 @@ static void judge_expect(struct judge *j, const struct spec_expect *e,
 
 /* ---- output files ------------------------------------------------------- */
 
-/* Open path below dirfd without following any symlink and without
- * blocking on a FIFO the program may have planted. */
-static int open_beneath(int dirfd, const char *path)
-{
-	int fd, cur, next;
-	char *copy, *comp, *save = NULL, *rest;
-	const int fflags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-
-#ifdef HAVE_OPENAT2
-	{
-		struct open_how how;
-
-		memset(&how, 0, sizeof(how));
-		how.flags = (uint64_t)fflags;
-		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			      RESOLVE_NO_MAGICLINKS;
-		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-		if (fd >= 0 || (errno != ENOSYS && errno != EPERM &&
-				errno != E2BIG && errno != EINVAL))
-			return fd;
-	}
-#endif
-	/* Older kernels: one component at a time, none of them a link. */
-	if (!*path || *path == '/') {
-		errno = EXDEV;
-		return -1;
-	}
-	copy = xstrdup(path);
-	cur = dirfd;
-	fd = -1;
-	errno = EISDIR; /* "." or "./": the work dir itself */
-	for (comp = strtok_r(copy, "/", &save); comp; comp = rest) {
-		rest = strtok_r(NULL, "/", &save);
-		if (!strcmp(comp, "."))
-			continue;
-		if (!strcmp(comp, "..")) {
-			errno = EXDEV;
-			break;
-		}
-		if (rest) {
-			next = openat(cur, comp, O_PATH | O_DIRECTORY |
-				      O_NOFOLLOW | O_CLOEXEC);
-			if (cur != dirfd)
-				close(cur);
-			cur = next;
-			if (cur < 0)
-				break;
-		} else {
-			fd = openat(cur, comp, fflags);
-		}
-	}
-	if (cur >= 0 && cur != dirfd) {
-		int saved = errno;
-
-		close(cur);
-		errno = saved;
-	}
-	free(copy);
-	return fd;
-}
-
 /* Read a work-dir file; 0, or -1 with a message for the check. */
 static int read_output_file(const struct check_input *in, const char *path,
 			    struct sbuf *data, bool *truncated, char **why)
 {
 	uint64_t cap = in->capture ? in->capture : FILE_CAPTURE_DEFAULT;
-	struct stat st;
-	char *q = quoted(path);
-	int fd = open_beneath(in->workdir_fd, path);
+	char *q, *buf;
+	size_t len;
 
 	*truncated = false;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			*why = xasprintf("the program did not create %s", q);
-		else if (errno == ELOOP)
-			*why = xasprintf("%s is a symbolic link, not a file the "
-					 "program wrote: the grader does not "
-					 "follow links", q);
-		else if (errno == EXDEV)
-			*why = xasprintf("%s is outside the work directory", q);
-		else
-			*why = xasprintf("could not open %s: %s", q,
-					 strerror(errno));
-		free(q);
-		return -1;
+	if (fs_read_beneath(in->workdir_fd, path, cap, &buf, &len, truncated) == 0) {
+		sbuf_add(data, buf, len);
+		free(buf);
+		return 0;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	q = quoted(path);
+	if (errno == ENOENT)
+		*why = xasprintf("the program did not create %s", q);
+	else if (errno == ELOOP)
+		*why = xasprintf("%s is a symbolic link, not a file the "
+				 "program wrote: the grader does not "
+				 "follow links", q);
+	else if (errno == EXDEV)
+		*why = xasprintf("%s is outside the work directory", q);
+	else if (errno == EISDIR || errno == EINVAL)
 		*why = xasprintf("%s is not a regular file", q);
-		close(fd);
-		free(q);
-		return -1;
-	}
-	for (;;) {
-		char buf[65536];
-		uint64_t want = cap - data->len + 1;
-		ssize_t n = read(fd, buf, want < sizeof(buf) ? want : sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*why = xasprintf("could not read %s: %s", q,
-					 strerror(errno));
-			close(fd);
-			free(q);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		sbuf_add(data, buf, (size_t)n);
-		if (data->len > cap) {
-			data->len = cap;
-			data->buf[cap] = '\0';
-			*truncated = true;
-			break;
-		}
-	}
-	close(fd);
+	else
+		*why = xasprintf("could not read %s: %s", q, strerror(errno));
 	free(q);
-	return 0;
+	return -1;
 }
 
 static void judge_output_file(struct judge *j, const struct spec_output_file *f)

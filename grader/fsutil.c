@@ -8,8 +8,16 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+/* FS_NO_OPENAT2 builds the component-by-component fallback alone, to
+ * test it. */
+#if defined(SYS_openat2) && !defined(FS_NO_OPENAT2)
+#define HAVE_OPENAT2 1
+#include <linux/openat2.h>
+#endif
 
 #include "fsutil.h"
 #include "util.h"
@@ -326,36 +334,84 @@ int fs_write_file(const char *dir, const char *rel, const char *data,
 	return rc;
 }
 
+/* Open path below dirfd without following any symlink and without
+ * blocking on a FIFO the program may have planted. */
+int fs_open_beneath(int dirfd, const char *path)
+{
+	int fd, cur, next;
+	char *copy, *comp, *save = NULL, *rest;
+	const int fflags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+
+#ifdef HAVE_OPENAT2
+	{
+		struct open_how how;
+
+		memset(&how, 0, sizeof(how));
+		how.flags = (uint64_t)fflags;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			      RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM &&
+				errno != E2BIG && errno != EINVAL))
+			return fd;
+	}
+#endif
+	/* Older kernels: one component at a time, none of them a link. */
+	if (!*path || *path == '/') {
+		errno = EXDEV;
+		return -1;
+	}
+	copy = xstrdup(path);
+	cur = dirfd;
+	fd = -1;
+	errno = EISDIR; /* "." or "./": the work dir itself */
+	for (comp = strtok_r(copy, "/", &save); comp; comp = rest) {
+		rest = strtok_r(NULL, "/", &save);
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			errno = EXDEV;
+			break;
+		}
+		if (rest) {
+			next = openat(cur, comp, O_PATH | O_DIRECTORY |
+				      O_NOFOLLOW | O_CLOEXEC);
+			if (cur != dirfd)
+				close(cur);
+			cur = next;
+			if (cur < 0)
+				break;
+		} else {
+			fd = openat(cur, comp, fflags);
+		}
+	}
+	if (cur >= 0 && cur != dirfd) {
+		int saved = errno;
+
+		close(cur);
+		errno = saved;
+	}
+	free(copy);
+	return fd;
+}
+
 int fs_read_beneath(int dirfd, const char *rel, uint64_t max, char **out,
 		    size_t *len, bool *truncated)
 {
-	char *copy = xstrdup(rel), *part, *save = NULL, *next;
-	int fd = dup(dirfd), saved;
 	struct sbuf sb = SBUF_INIT;
 	struct stat st;
 	char buf[65536];
-	ssize_t n;
+	int fd = fs_open_beneath(dirfd, rel);
 
 	*out = NULL;
 	*len = 0;
 	if (truncated)
 		*truncated = false;
-	for (part = strtok_r(copy, "/", &save); fd >= 0 && part; part = next) {
-		int nfd;
-
-		next = strtok_r(NULL, "/", &save);
-		nfd = openat(fd, part, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-			     (next ? O_DIRECTORY : 0));
-		saved = errno;
-		close(fd);
-		fd = nfd;
-		errno = saved;
-	}
-	free(copy);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0) {
-		saved = errno;
+		int saved = errno;
+
 		close(fd);
 		errno = saved;
 		return -1;
@@ -365,15 +421,32 @@ int fs_read_beneath(int dirfd, const char *rel, uint64_t max, char **out,
 		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return -1;
 	}
-	while (sb.len < max && (n = read(fd, buf, sizeof(buf))) > 0) {
-		size_t keep = (size_t)n;
+	/* One byte past max tells a cut file from one of exactly max. */
+	for (;;) {
+		uint64_t want = max - sb.len + 1;
+		ssize_t n = read(fd, buf, want < sizeof(buf) ? want : sizeof(buf));
 
-		if (keep > max - sb.len)
-			keep = (size_t)(max - sb.len);
-		sbuf_add(&sb, buf, keep);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+
+			close(fd);
+			sbuf_release(&sb);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		sbuf_add(&sb, buf, (size_t)n);
+		if (sb.len > max) {
+			sb.len = (size_t)max;
+			sb.buf[sb.len] = '\0';
+			if (truncated)
+				*truncated = true;
+			break;
+		}
 	}
-	if (truncated && (uint64_t)st.st_size > max)
-		*truncated = true;
 	close(fd);
 	*out = sbuf_detach(&sb, len);
 	return 0;

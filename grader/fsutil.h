@@ -48,9 +48,18 @@ int fs_remove_tree(const char *path, struct err *e);
 int fs_write_file(const char *dir, const char *rel, const char *data,
 		  size_t len, uid_t chown_uid, gid_t chown_gid, struct err *e);
 
-/* Read at most max bytes of a regular file below dirfd without following
- * symlinks; *out is malloc'd and NUL-terminated. Returns 0, or -1 with
- * errno set (ENOENT, ELOOP for a symlink, EISDIR, ...). */
+/* Open path (relative) below dirfd read-only, following no symlink on
+ * the way (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, or one component
+ * at a time with O_NOFOLLOW on older kernels), never blocking on a FIFO
+ * (O_NONBLOCK). Returns an fd, or -1 with errno: ENOENT, ELOOP for a
+ * link, EXDEV for a path that leaves dirfd ("..", absolute). */
+int fs_open_beneath(int dirfd, const char *path);
+
+/* Read at most max bytes of a regular file below dirfd through
+ * fs_open_beneath; *out is malloc'd and NUL-terminated; *truncated (may
+ * be NULL) says the file held more. Returns 0, or -1 with errno set as
+ * fs_open_beneath does, EISDIR for a directory, EINVAL for another
+ * non-regular file, or the read's error. */
 int fs_read_beneath(int dirfd, const char *rel, uint64_t max, char **out,
 		    size_t *len, bool *truncated);
 
