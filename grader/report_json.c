@@ -43,17 +43,6 @@ static json_object *fds_json(const struct tree_fd *fds, size_t n)
 	return a;
 }
 
-static const char *kind_name(enum tree_create_kind k)
-{
-	switch (k) {
-	case TREE_ROOT: return "root";
-	case TREE_FORK: return "fork";
-	case TREE_VFORK: return "vfork";
-	case TREE_CLONE: return "clone";
-	case TREE_CLONE3: return "clone3";
-	}
-	return "unknown";
-}
 
 static const char *reap_name(enum tree_reap r)
 {
@@ -90,7 +79,7 @@ static json_object *proc_json(const struct tree_proc *p, int64_t t0)
 	put(o, "pid", json_object_new_int(p->pid));
 	put(o, "role", report_json_str(p->role ? p->role : ""));
 	put(o, "parent", p->parent ? json_object_new_int(p->parent->pid) : NULL);
-	put(o, "kind", json_object_new_string(kind_name(p->kind)));
+	put(o, "kind", json_object_new_string(tree_kind_name(p->kind)));
 	put(o, "t_start_ms", ms(p->t_start - t0));
 	put(o, "t_end_ms", p->t_end ? ms(p->t_end - t0) : NULL);
 	put(o, "comm", report_json_strn(p->comm, strnlen(p->comm,

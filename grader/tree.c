@@ -557,7 +557,7 @@ size_t tree_max_alive(const struct tree_proc *p)
 
 /* ---- drawing ---------------------------------------------------------- */
 
-static const char *kind_name(enum tree_create_kind k)
+const char *tree_kind_name(enum tree_create_kind k)
 {
 	switch (k) {
 	case TREE_ROOT: return "root";
@@ -657,7 +657,7 @@ static void draw_proc(const struct tree *t, const struct tree_proc *p,
 
 	sbuf_addf(out, "%s %d ", p->role, p->pid);
 	if (p->parent)
-		sbuf_addf(out, "%s ", kind_name(p->kind));
+		sbuf_addf(out, "%s ", tree_kind_name(p->kind));
 	add_argv(out, p);
 	sbuf_adds(out, "  ");
 	add_status(out, p);

@@ -167,6 +167,8 @@ struct tree_proc *tree_find_pid(const struct tree *t, int pid);
  * max of them in out (may be NULL to count). "root.*" and "*" expand. */
 size_t tree_resolve(const struct tree *t, const char *role,
 		    struct tree_proc **out, size_t max);
+/* "root", "fork", "vfork", "clone", "clone3". */
+const char *tree_kind_name(enum tree_create_kind k);
 /* Number of fork()s (TREE_FORK creations) made by p. */
 size_t tree_nforks(const struct tree_proc *p);
 /* $?-style status: exit status, 128+signal, or -1 while not ended. */
