@@ -1369,18 +1369,28 @@ static void verdict_release(struct verdict *v)
 	free(v->diff);
 }
 
-/* Lines of data that start with "<pid> ", without that prefix. */
-static void select_lines(const char *data, size_t len, int pid, struct sbuf *out)
+/* Lines of data that start with "<pid> ", without that prefix. A line that
+ * starts with the stream's prompt (e->prefix, expanded; may be NULL) and
+ * then "<pid> " is the process's too: a child that inherited the prompt
+ * unflushed prints it before its first line, whichever process writes
+ * first. That mistake is for a check of its own. */
+static void select_lines(const char *data, size_t len, int pid,
+			 const char *prompt, struct sbuf *out)
 {
 	char pre[24];
 	size_t pl = (size_t)snprintf(pre, sizeof(pre), "%d ", pid), off = 0;
+	size_t ql = prompt ? strlen(prompt) : 0;
 
 	while (off < len) {
-		const char *nl = memchr(data + off, '\n', len - off);
-		size_t ll = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
+		const char *line = data + off;
+		const char *nl = memchr(line, '\n', len - off);
+		size_t ll = nl ? (size_t)(nl - line) + 1 : len - off;
 
-		if (ll >= pl && !memcmp(data + off, pre, pl))
-			sbuf_add(out, data + off + pl, ll - pl);
+		if (ql && ll >= ql + pl && !memcmp(line, prompt, ql) &&
+		    !memcmp(line + ql, pre, pl))
+			sbuf_add(out, line + ql + pl, ll - ql - pl);
+		else if (ll >= pl && !memcmp(line, pre, pl))
+			sbuf_add(out, line + pl, ll - pl);
 		off += ll;
 	}
 }
@@ -1441,11 +1451,12 @@ static char *expect_name(const struct spec_expect *e, const char *where)
 }
 
 /* The stream must begin with e->prefix (a prompt printed before any fork):
- * remove it, or fail c and return false. Whether it appears again is for
- * a check of its own (not_contains), so that one mistake costs one check. */
+ * remove it and set *prompt to its expanded text (the caller frees it), or
+ * fail c and return false. Whether it appears again is for a check of its
+ * own (not_contains), so that one mistake costs one check. */
 static bool strip_prefix(const struct judge *j, const struct spec_expect *e,
 			 const char *subj, const char **data, size_t *len,
-			 struct result_check *c)
+			 char **prompt, struct result_check *c)
 {
 	struct sbuf m = SBUF_INIT;
 	char *pre = NULL, *why = NULL;
@@ -1475,7 +1486,7 @@ static bool strip_prefix(const struct judge *j, const struct spec_expect *e,
 	free(c->expected);
 	free(c->actual);
 	c->expected = c->actual = NULL;
-	free(pre);
+	*prompt = pre;
 	*data += pl;
 	*len -= pl;
 	return true;
@@ -1500,6 +1511,7 @@ static void judge_expect(struct judge *j, const struct spec_expect *e,
 	struct tree_proc **procs = NULL;
 	size_t nprocs = 1, i, nfail = 0;
 	bool first_fail_set = false;
+	char *prompt = NULL;
 
 	c.kind = xstrdup(kind);
 	c.name = e->name ? xstrdup(e->name) : expect_name(e, where);
@@ -1527,7 +1539,7 @@ static void judge_expect(struct judge *j, const struct spec_expect *e,
 		add_check(j, &c, e->points);
 		return;
 	}
-	if (e->prefix && !strip_prefix(j, e, subj, &data, &len, &c)) {
+	if (e->prefix && !strip_prefix(j, e, subj, &data, &len, &prompt, &c)) {
 		want_release(&w);
 		add_check(j, &c, e->points);
 		return;
@@ -1543,6 +1555,7 @@ static void judge_expect(struct judge *j, const struct spec_expect *e,
 			free(x);
 			c.status = RESULT_FAIL;
 			c.message = take(&m, NULL);
+			free(prompt);
 			want_release(&w);
 			add_check(j, &c, e->points);
 			return;
@@ -1558,7 +1571,7 @@ static void judge_expect(struct judge *j, const struct spec_expect *e,
 
 		sbuf_init(&v.msg);
 		if (procs) {
-			select_lines(data, len, procs[i]->pid, &sel);
+			select_lines(data, len, procs[i]->pid, prompt, &sel);
 			d = sbuf_str(&sel);
 			dl = sel.len;
 			sbuf_addf(&s, "the output of %s (pid %d) on %s",
@@ -1604,6 +1617,7 @@ static void judge_expect(struct judge *j, const struct spec_expect *e,
 		c.message = NULL;
 	}
 	free(procs);
+	free(prompt);
 	want_release(&w);
 	add_check(j, &c, e->points);
 }
