@@ -127,12 +127,6 @@ static int mkdir_below(const char *base, const char *target)
 	return 0;
 }
 
-enum { COVER_TMP, COVER_HIDE };
-
-struct cover {
-	char path[PATH_MAX];
-	int kind;
-};
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -169,8 +163,10 @@ static int set_readonly(const char *path, int recursive, int ro)
 #endif
 }
 
-int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
-		   unsigned long long tmpfs_size)
+/* Which dirs to cover: the temp dirs (COVER_TMP) and the dirs no student
+ * has business in (COVER_HIDE), outer ones only (one inside a covered dir
+ * is hidden already), never `keep` or a dir inside it. Fills m->cov. */
+static void find_covers(const struct sbx *s, const char *keep, struct sbx_mounts *m)
 {
 	/* Dirs any run may scribble in, and dirs no student has business in:
 	 * /run holds other users' sockets (the session bus, docker.sock) and
@@ -178,14 +174,10 @@ int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program
 	static const char *const tmp_dirs[] = { "/tmp", "/var/tmp", "/dev/shm" };
 	enum { NFIXED = 3 + 1 + 2 };
 	struct cover cand[NFIXED + SBX_HIDE_MAX], *cov[NFIXED + SBX_HIDE_MAX];
-	char progdir[PATH_MAX], opts[128], fdpath[64], *slash;
 	const char *tmpbase = getenv("TMPDIR"), *home = getenv("HOME");
-	const char *back[2];
-	int backfd[2] = { -1, -1 }, ncand = 0, ncov = 0, nback = 0, i, j, r = 0, ro;
+	int ncand = 0, ncov = 0, i, j;
 	struct stat st;
 
-	if (s->level == SBX_L3)
-		return 0;
 	for (i = 0; i < NFIXED + s->nhide; i++) {
 		const char *p;
 		int kind = COVER_TMP;
@@ -206,13 +198,12 @@ int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program
 		    !strcmp(cand[ncand].path, "/"))
 			continue;
 		/* Never cover the work dir itself or something inside it. */
-		if (workdir && path_under(cand[ncand].path, workdir))
+		if (keep && path_under(cand[ncand].path, keep))
 			continue;
 		cand[ncand].kind = kind;
 		ncand++;
 	}
-	/* Outer dirs first (shorter paths first); one inside a covered dir
-	 * is hidden already. */
+	/* Outer dirs first (shorter paths first). */
 	for (i = 0; i < ncand; i++) {
 		struct cover *c = &cand[i];
 
@@ -221,16 +212,71 @@ int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program
 		cov[j] = c;
 		ncov++;
 	}
+	m->ncov = 0;
 	for (i = 0; i < ncov; i++) {
-		for (j = 0; j < i && !path_under(cov[i]->path, cov[j]->path); j++)
+		for (j = 0; j < m->ncov && !path_under(cov[i]->path, m->cov[j].path); j++)
 			;
-		if (j < i) {
-			memmove(&cov[i], &cov[i + 1], (size_t)(ncov - i - 1) * sizeof(cov[0]));
-			ncov--;
-			i--;
-		}
+		if (j == m->ncov)
+			m->cov[m->ncov++] = *cov[i];
 	}
+}
 
+/* Cover every dir of one kind with a fresh tmpfs. */
+static int mount_covers(struct sbx_mounts *m, int kind, unsigned long long tmpfs_size)
+{
+	char opts[128];
+	int i;
+
+	for (i = 0; i < m->ncov; i++) {
+		if (m->cov[i].kind != kind)
+			continue;
+		if (kind == COVER_TMP)
+			snprintf(opts, sizeof(opts), "mode=1777,size=%llu,nr_inodes=16384",
+				 tmpfs_size);
+		else
+			snprintf(opts, sizeof(opts), "mode=0755,size=1m,nr_inodes=1024");
+		if (mount("tmpfs", m->cov[i].path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+			return -errno;
+		if (kind == COVER_TMP)
+			m->made[m->nmade++] = i;
+	}
+	return 0;
+}
+
+int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (s->level == SBX_L3)
+		return 0;
+	find_covers(s, keep, m);
+	/* Everything the namespace sees becomes read-only: student code
+	 * writes only in its work dir and in the fresh tmpfs mounts of each
+	 * run, which vanish with the run. Where that cannot be done (before
+	 * Linux 5.12, or a container refusing it) file permissions alone keep
+	 * it out: better than no namespaces at all. */
+	m->ro = set_readonly("/", 1, 1) == 0;
+	/* A private pty namespace: the grader's own terminal is not among
+	 * the /dev/pts the program sees. Where devpts cannot be mounted,
+	 * the terminal's permissions are all that is left. */
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		mount("tmpfs", "/dev/pts", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		      "mode=0755,size=64k,nr_inodes=16");
+	m->base = 1;
+	return mount_covers(m, COVER_HIDE, 0);
+}
+
+int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program,
+		    unsigned long long tmpfs_size)
+{
+	char progdir[PATH_MAX], fdpath[64], *slash;
+	const char *back[2];
+	int backfd[2] = { -1, -1 }, nback = 0, i, j, r = 0;
+
+	if (!m->base)
+		return 0; /* L3 */
+	m->nmade = 0;
+	m->nbound = 0;
 	/* What goes back: the work dir, and the program's dir when it is
 	 * outside the work dir. Held open across the covering. */
 	if (workdir)
@@ -258,55 +304,34 @@ int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program
 			goto out;
 		}
 	}
-
-	/* Everything the namespace sees becomes read-only: student code
-	 * writes only in its work dir and in the fresh tmpfs mounts below,
-	 * which vanish with the run. Where that cannot be done (before Linux
-	 * 5.12, or a container refusing it) file permissions alone keep it
-	 * out: better than no namespaces at all. */
-	ro = set_readonly("/", 1, 1) == 0;
-
-	for (i = 0; i < ncov; i++) {
-		if (cov[i]->kind == COVER_TMP)
-			snprintf(opts, sizeof(opts), "mode=1777,size=%llu,nr_inodes=16384",
-				 tmpfs_size);
-		else
-			snprintf(opts, sizeof(opts), "mode=0755,size=1m,nr_inodes=1024");
-		if (mount("tmpfs", cov[i]->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
-			r = -errno;
-			goto out;
-		}
-	}
-	/* A private pty namespace: the grader's own terminal is not among
-	 * the /dev/pts the program sees. Where devpts cannot be mounted,
-	 * the terminal's permissions are all that is left. */
-	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620") < 0)
-		mount("tmpfs", "/dev/pts", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		      "mode=0755,size=64k,nr_inodes=16");
+	if ((r = mount_covers(m, COVER_TMP, tmpfs_size)) < 0)
+		goto out;
 	for (i = 0; i < nback; i++) {
-		for (j = 0; j < ncov && !path_under(back[i], cov[j]->path); j++)
+		for (j = 0; j < m->ncov && !path_under(back[i], m->cov[j].path); j++)
 			;
-		if (j < ncov) {
-			if ((r = mkdir_below(cov[j]->path, back[i])) < 0)
+		if (j < m->ncov) {
+			if ((r = mkdir_below(m->cov[j].path, back[i])) < 0)
 				goto out;
 			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", backfd[i]);
 			if (mount(fdpath, back[i], NULL, MS_BIND, NULL) < 0) {
 				r = -errno;
 				goto out;
 			}
-		} else if (ro && !strcmp(back[i], workdir ? workdir : "")) {
+		} else if (m->ro && !strcmp(back[i], workdir ? workdir : "")) {
 			/* Not covered, but read-only with the rest: a mount
 			 * of its own, to make writable below. */
 			if (mount(back[i], back[i], NULL, MS_BIND, NULL) < 0) {
 				r = -errno;
 				goto out;
 			}
+		} else {
+			continue;
 		}
+		memcpy(m->bound[m->nbound++], back[i], strlen(back[i]) + 1);
 	}
 	/* The work dir, read-only since its bind copied the flag of the
 	 * mount it came from, is the one place on disk to write. */
-	if (ro && workdir && (r = set_readonly(workdir, 0, 0)) < 0)
+	if (m->ro && workdir && (r = set_readonly(workdir, 0, 0)) < 0)
 		goto out;
 	if (chdir("/") < 0)
 		r = -errno;
@@ -315,6 +340,28 @@ out:
 		if (backfd[i] >= 0)
 			close(backfd[i]);
 	return r;
+}
+
+void sbx_confine_undo(struct sbx_mounts *m)
+{
+	int i;
+
+	/* Binds inside a covering tmpfs go with it; the others first. */
+	for (i = m->nbound; i-- > 0;)
+		umount2(m->bound[i], MNT_DETACH);
+	for (i = m->nmade; i-- > 0;)
+		umount2(m->cov[m->made[i]].path, MNT_DETACH);
+	m->nmade = 0;
+	m->nbound = 0;
+}
+
+int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
+		   unsigned long long tmpfs_size)
+{
+	struct sbx_mounts m; /* ~100 KiB: the helper's stack has room */
+	int r = sbx_confine_base(s, workdir, &m);
+
+	return r < 0 ? r : sbx_confine_run(&m, workdir, program, tmpfs_size);
 }
 
 int sbx_hide(struct sbx *s, const char *path, struct err *e)

@@ -30,6 +30,7 @@
 #ifndef GRADER_SANDBOX_H
 #define GRADER_SANDBOX_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -105,9 +106,39 @@ int sbx_enter_helper(const struct sbx *s);
  * with empty ones, mount a private /dev/pts, then put back workdir,
  * writable, (and the directory of program, read-only, when it lies under
  * a covered dir) at the same path. Both are absolute, real paths, or NULL
- * (the probe). Then chdir "/". Returns 0 or -errno. */
+ * (the probe). Then chdir "/". Returns 0 or -errno.
+ *
+ * The same in steps, for a helper that serves many runs (run.h's
+ * sessions): sbx_confine_base once (read-only view, hidden paths,
+ * /dev/pts; `keep`, the dir every work dir lies in, is never covered),
+ * then for each run sbx_confine_run (fresh temp dirs, the work dir and
+ * the program's dir put back) and, once the run's processes have all
+ * ended, sbx_confine_undo (those mounts detached). The state lives in
+ * struct sbx_mounts, owned by the helper; nothing is allocated. */
+#define SBX_COVER_MAX (6 + SBX_HIDE_MAX)
+
+struct sbx_mounts {
+	struct cover {
+		char path[PATH_MAX];
+		int kind;             /* COVER_TMP or COVER_HIDE */
+	} cov[SBX_COVER_MAX];         /* what gets covered, outer dirs only */
+	int ncov;
+	int made[SBX_COVER_MAX];      /* this run's tmpfs mounts: cov indices */
+	int nmade;
+	char bound[2][PATH_MAX];      /* this run's binds outside a cover */
+	int nbound;
+	bool ro;                      /* the view is read-only */
+	bool base;                    /* sbx_confine_base did its part */
+};
+
+enum { COVER_TMP, COVER_HIDE };
+
 int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
 		   unsigned long long tmpfs_size);
+int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m);
+int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program,
+		    unsigned long long tmpfs_size);
+void sbx_confine_undo(struct sbx_mounts *m);
 
 /* Stop, then kill, every descendant of ancestor found in /proc, until
  * none is left; used at L3 where no namespace ends them. Returns the
