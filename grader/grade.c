@@ -153,6 +153,7 @@ static int build_exercise(const struct spec *s, const char *dir,
 		spec_limits_merge(&req.limits, &d);
 	}
 	req.sbx = o->sbx;
+	req.session = o->session;
 	rc = run_command(&req, &res, e);
 	grade_env_free(env);
 	if (rc < 0)
@@ -311,6 +312,7 @@ static int run_test(const struct spec *s, const struct spec_test *t,
 	req.stdin_len = t->stdin_data ? t->stdin_len : 0;
 	spec_effective_limits(s, t, &req.limits);
 	req.sbx = o->sbx;
+	req.session = o->session;
 	rc = run_command(&req, &res, e);
 	grade_env_free(env);
 	if (rc < 0) {
@@ -472,6 +474,9 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 	/* One network namespace for this submission's runs (sandbox.h). */
 	sbx_share_netns(&sbx);
 	mine.sbx = &sbx;
+	/* One sandbox helper for the submission's builds and tests (run.h);
+	 * their work dirs all lie below tmp. */
+	mine.session = run_session_new(tmp);
 	o = &mine;
 	r->submission = xstrdup(submission);
 	r->grader_version = xstrdup(GRADER_VERSION);
@@ -496,6 +501,7 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 			continue;
 		rc = grade_exercise(specs[i], submission, tmp, o, result_add_exercise(r), e);
 	}
+	run_session_free(mine.session);
 	sbx_release_netns(&sbx);
 	if (on_tmpfs)
 		fs_private_tmpfs_end(tmp);

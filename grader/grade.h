@@ -20,11 +20,15 @@
 #include "sandbox.h"
 #include "spec.h"
 
+struct run_session; /* run.h */
+
 struct grade_opts {
 	const struct sbx *sbx;
 	const char *const *only;  /* exercise ids to grade (NULL: all);
 	                             others are left out of the result */
 	bool keep;                /* keep the temporary dirs (debugging) */
+	struct run_session *session; /* set by grade_submission for its
+	                             runs; callers leave it NULL */
 };
 
 int grade_submission(struct spec *const *specs, size_t nspecs,

@@ -3,6 +3,7 @@
  * tree, and turn what happened into a verdict. See run.h for the theory
  * of operation. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -11,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -144,21 +147,81 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 		/* Untraced, RLIMIT_NPROC is the only fork budget. Traced, the
 		 * tracer's budget is exact, and RLIMIT_NPROC would be wrong:
 		 * it counts every process of the uid on the machine, so other
-		 * runs (a batch's other workers) would eat into this one's. */
+		 * runs (a batch's other workers) would eat into this one's.
+		 * Raw system calls: glibc's wrappers would try to change the
+		 * ids of every thread of the memory this child shares. */
 		rlim_t nproc = (rlim_t)l->processes * 4 + 64;
 
 		if ((!s->trace && set_limit(RLIMIT_NPROC, nproc, nproc) < 0) ||
-		    setgroups(0, NULL) < 0 || setgid(s->gid) < 0 ||
-		    setuid(s->uid) < 0)
+		    syscall(SYS_setgroups, 0, NULL) < 0 ||
+		    syscall(SYS_setgid, s->gid) < 0 || syscall(SYS_setuid, s->uid) < 0)
 			child_fail(xfd, STAGE_SETUID, errno);
 	}
-	if (s->trace) {
-		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
-			child_fail(xfd, STAGE_PTRACE, errno);
-		raise(SIGSTOP);
-	}
+	/* Traced, the exec stops it with SIGTRAP for the helper (trace.h). */
+	if (s->trace && ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+		child_fail(xfd, STAGE_PTRACE, errno);
 	execve(pa->exec, req->argv, req->envp);
 	child_fail(xfd, STAGE_EXEC, errno);
+}
+
+#ifndef __SANITIZE_ADDRESS__
+struct spawn_args {
+	const struct run_request *req;
+	const struct paths *pa;
+	struct pipes *p;
+};
+
+static int spawn_child(void *arg)
+{
+	struct spawn_args *a = arg;
+
+	root_child(a->req, a->pa, a->p);
+	return 127; /* not reached */
+}
+#endif
+
+/* In the helper: start the root vfork-style. It shares the helper's
+ * memory until it execs (the helper waits meanwhile), so nothing is
+ * copied: a fork of the helper, itself a copy of the grader, copies page
+ * tables for nothing. Signals stay blocked until the child has reset
+ * every handler, so none of the grader's runs on the shared memory.
+ * Returns the root's pid, or -1 with errno set. */
+static pid_t spawn_root(const struct run_request *req, const struct paths *pa,
+			struct pipes *p)
+{
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan's runtime cannot follow a child that runs on a stack of our
+	 * own in the parent's memory (it writes warnings to the student's
+	 * stderr): sanitizer builds fork. */
+	pid_t pid = fork();
+
+	if (pid == 0)
+		root_child(req, pa, p);
+	return pid;
+#else
+	static char *stack; /* the helper's, for every root it starts */
+	enum { STACK = 256 * 1024 };
+	struct spawn_args a = { req, pa, p };
+	sigset_t all, old;
+	pid_t pid;
+	int saved;
+
+	if (!stack) {
+		void *m = mmap(NULL, STACK, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+		if (m == MAP_FAILED)
+			return -1;
+		stack = m;
+	}
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = clone(spawn_child, stack + STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return pid;
+#endif
 }
 
 /* Size of each tmpfs that stands in for /tmp and the like: what one file
@@ -194,11 +257,9 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 		r = sbx_confine_fs(s, pa->cwd, pa->prog, tmpfs_size(&req->limits));
 	if (r < 0)
 		child_fail(p->xerr[1], STAGE_HELPER, -r);
-	root = fork();
+	root = spawn_root(req, pa, p);
 	if (root < 0)
 		child_fail(p->xerr[1], STAGE_FORK, errno);
-	if (root == 0)
-		root_child(req, pa, p);
 
 	/* The helper keeps only the event pipe: every other end belongs to
 	 * the root or the supervisor, and holding one would keep a pipe
@@ -221,6 +282,353 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 	o.pid1 = s->level != SBX_L3;
 	trace_helper_loop(&o);
 	_exit(0);
+}
+
+static int pidfd_open_compat(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* ---- sessions (run.h) ---------------------------------------------------- */
+
+struct run_session {
+	char *base;          /* every work dir lies below: never covered */
+	pid_t helper;        /* 0: none running */
+	int pidfd;           /* the helper's, or -1 */
+	int ctl;             /* our end of the request socket, or -1 */
+};
+
+/* One request: this header, then the strings exec, cwd, prog (when
+ * has_prog), argv[0..argc) and envp[0..envc), each NUL-terminated; the
+ * run's five pipe ends travel with it as SCM_RIGHTS, in the order of
+ * enum sfd. One SOCK_SEQPACKET message each. */
+struct sreq {
+	struct spec_limits limits;
+	uint32_t argc, envc, has_prog, len;
+};
+
+enum sfd { SFD_IN, SFD_OUT, SFD_ERR, SFD_EV, SFD_XERR, SFD_N };
+
+#define SREQ_MAX (256 * 1024)
+
+struct run_session *run_session_new(const char *base)
+{
+	struct run_session *ss = xcalloc(1, sizeof(*ss));
+	char *real = realpath(base, NULL);
+
+	ss->base = real ? real : xstrdup(base);
+	ss->pidfd = -1;
+	ss->ctl = -1;
+	return ss;
+}
+
+/* Kill the helper (and so its namespace), reap it, forget it. */
+static void session_end(struct run_session *ss, bool kill_it)
+{
+	if (ss->helper > 0) {
+		if (kill_it)
+			kill(ss->helper, SIGKILL);
+		else
+			close_fd(&ss->ctl); /* end of requests: it exits */
+		while (waitpid(ss->helper, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	ss->helper = 0;
+	close_fd(&ss->pidfd);
+	close_fd(&ss->ctl);
+}
+
+void run_session_free(struct run_session *ss)
+{
+	if (!ss)
+		return;
+	session_end(ss, false);
+	free(ss->base);
+	free(ss);
+}
+
+/* In the session helper: the next request, with its fds in fds[]; the
+ * strings point into *buf (the caller frees it). 1, or 0 at the end of
+ * requests (or a broken one: the supervisor is gone or confused). */
+static int session_receive(int ctl, struct sreq *rq, char **buf, int fds[SFD_N])
+{
+	union {
+		char b[CMSG_SPACE(sizeof(int) * SFD_N)];
+		struct cmsghdr align;
+	} cbuf;
+	struct msghdr mh;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	ssize_t n;
+	int i, nfd = 0;
+
+	*buf = malloc(SREQ_MAX);
+	if (!*buf)
+		return 0;
+	for (i = 0; i < SFD_N; i++)
+		fds[i] = -1;
+	iov.iov_base = *buf;
+	iov.iov_len = SREQ_MAX;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf.b;
+	mh.msg_controllen = sizeof(cbuf.b);
+	do
+		n = recvmsg(ctl, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+			int *got = (int *)CMSG_DATA(cm);
+			int k = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+
+			for (i = 0; i < k; i++) {
+				if (nfd < SFD_N)
+					fds[nfd++] = got[i];
+				else
+					close(got[i]);
+			}
+		}
+	}
+	if (n < (ssize_t)sizeof(*rq) || nfd != SFD_N || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		for (i = 0; i < nfd; i++)
+			close(fds[i]);
+		return 0;
+	}
+	memcpy(rq, *buf, sizeof(*rq));
+	if ((size_t)n != sizeof(*rq) + rq->len || (rq->len && (*buf)[n - 1] != '\0')) {
+		for (i = 0; i < nfd; i++)
+			close(fds[i]);
+		return 0;
+	}
+	return 1;
+}
+
+/* The session helper: namespaces and the read-only view once, then one
+ * run per request until the supervisor closes the socket. */
+static void session_main(const struct sbx *s, const char *base, int ctl)
+{
+	struct sbx_mounts *m = malloc(sizeof(*m));
+	int setup, devnull;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
+	setup = m ? sbx_enter_helper(s) : -ENOMEM; /* may use s->netns_fd */
+	/* Keep only the socket (as 3) and /dev/null on 0, 1 and 2: the
+	 * supervisor's ends of the pipes of the run that started us, held
+	 * here, would keep that run's stdin from ever ending. */
+	if (ctl != 3) {
+		if (dup3(ctl, 3, O_CLOEXEC) < 0)
+			_exit(127);
+		ctl = 3;
+	}
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		if (devnull > 3)
+			close(devnull);
+	}
+	if (setup >= 0)
+		setup = sbx_confine_base(s, base, m);
+	for (;;) {
+		struct run_request req;
+		struct sreq rq;
+		struct paths pa;
+		struct pipes p;
+		struct trace_opts o;
+		char **argv, **envp, *buf, *str;
+		int fds[SFD_N], r = setup, stage;
+		uint32_t i;
+		pid_t root;
+
+		if (!session_receive(ctl, &rq, &buf, fds))
+			_exit(0);
+		argv = calloc((size_t)rq.argc + 1, sizeof(*argv));
+		envp = calloc((size_t)rq.envc + 1, sizeof(*envp));
+		if (!argv || !envp)
+			_exit(127);
+		str = buf + sizeof(rq);
+		pa.exec = str;
+		str += strlen(str) + 1;
+		pa.cwd = str;
+		str += strlen(str) + 1;
+		pa.prog = NULL;
+		if (rq.has_prog) {
+			pa.prog = str;
+			str += strlen(str) + 1;
+		}
+		for (i = 0; i < rq.argc; i++, str += strlen(str) + 1)
+			argv[i] = str;
+		for (i = 0; i < rq.envc; i++, str += strlen(str) + 1)
+			envp[i] = str;
+		memset(&req, 0, sizeof(req));
+		req.argv = argv;
+		req.envp = envp;
+		req.cwd = pa.cwd;
+		req.limits = rq.limits;
+		req.sbx = s;
+		memset(&p, -1, sizeof(p));
+		p.in[0] = fds[SFD_IN];
+		p.out[1] = fds[SFD_OUT];
+		p.err[1] = fds[SFD_ERR];
+		p.xerr[1] = fds[SFD_XERR];
+		/* SysV IPC objects and POSIX message queues outlive their
+		 * processes: a fresh IPC namespace for each run, so that
+		 * nothing passes from one test to the next (a hidden test's
+		 * input to a visible test's output). */
+		if (r >= 0 && (s->clone_flags & CLONE_NEWIPC) && unshare(CLONE_NEWIPC) < 0)
+			r = -errno;
+		if (r >= 0)
+			r = sbx_confine_run(m, pa.cwd, pa.prog, tmpfs_size(&rq.limits));
+		root = -1;
+		stage = STAGE_HELPER;
+		if (r >= 0) {
+			root = spawn_root(&req, &pa, &p);
+			if (root < 0) {
+				r = -errno;
+				stage = STAGE_FORK;
+			}
+		}
+		if (r < 0) {
+			struct exec_error x = { stage, -r };
+			ssize_t w = write(p.xerr[1], &x, sizeof(x));
+
+			(void)w;
+		}
+		close_fd(&p.in[0]);
+		close_fd(&p.out[1]);
+		close_fd(&p.err[1]);
+		close_fd(&p.xerr[1]);
+		if (root > 0) {
+			memset(&o, 0, sizeof(o));
+			o.root = root;
+			o.evfd = fds[SFD_EV];
+			o.trace = s->trace;
+			o.budget = (long)rq.limits.processes;
+			o.pid1 = true;
+			trace_helper_loop(&o);
+		}
+		sbx_confine_undo(m);
+		/* Closing it ends the run for the supervisor: after the
+		 * mounts went, so that it may remove the work dir. */
+		close(fds[SFD_EV]);
+		free(argv);
+		free(envp);
+		free(buf);
+	}
+}
+
+/* Start the session's helper. 0, or -1 with e set. */
+static int session_start(struct run_session *ss, const struct sbx *s, struct err *e)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return err_sys(e, "cannot create the session socket");
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)(s->clone_flags | SIGCHLD),
+			     NULL, NULL, NULL, NULL);
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return err_sys(e, "cannot start the sandbox helper");
+	}
+	if (pid == 0)
+		session_main(s, ss->base, sv[1]);
+	close(sv[1]);
+	ss->helper = pid;
+	ss->ctl = sv[0];
+	ss->pidfd = pidfd_open_compat(pid);
+	return 0;
+}
+
+static size_t add_str(char *buf, size_t off, const char *str)
+{
+	size_t n = strlen(str) + 1;
+
+	if (off + n <= SREQ_MAX)
+		memcpy(buf + off, str, n);
+	return off + n;
+}
+
+/* Hand one run to the session's helper (starting one if none runs): 1
+ * when sent; 0 when this run needs a helper of its own (too large a
+ * request); -1 with e set when no helper could be had. */
+static int session_send(struct run_session *ss, const struct run_request *req,
+			const struct paths *pa, const struct pipes *p, struct err *e)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(int) * SFD_N)];
+		struct cmsghdr align;
+	} cbuf;
+	int fds[SFD_N] = { p->in[0], p->out[1], p->err[1], p->ev[1], p->xerr[1] };
+	struct sreq rq;
+	struct msghdr mh;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	char *buf = xmalloc(SREQ_MAX);
+	size_t off = sizeof(rq);
+	char *const *a;
+	int attempt;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.limits = req->limits;
+	off = add_str(buf, off, pa->exec);
+	off = add_str(buf, off, pa->cwd);
+	if (pa->prog) {
+		rq.has_prog = 1;
+		off = add_str(buf, off, pa->prog);
+	}
+	for (a = req->argv; *a; a++, rq.argc++)
+		off = add_str(buf, off, *a);
+	for (a = req->envp; a && *a; a++, rq.envc++)
+		off = add_str(buf, off, *a);
+	if (off > SREQ_MAX) {
+		free(buf);
+		return 0;
+	}
+	rq.len = (uint32_t)(off - sizeof(rq));
+	memcpy(buf, &rq, sizeof(rq));
+	for (attempt = 0; attempt < 2; attempt++) {
+		ssize_t n;
+
+		if (!ss->helper && session_start(ss, req->sbx, e) < 0) {
+			free(buf);
+			return -1;
+		}
+		iov.iov_base = buf;
+		iov.iov_len = off;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf.b;
+		mh.msg_controllen = sizeof(cbuf.b);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+		do
+			n = sendmsg(ss->ctl, &mh, MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (n == (ssize_t)off) {
+			free(buf);
+			return 1;
+		}
+		/* The helper is gone (killed between runs?): a new one. */
+		session_end(ss, true);
+	}
+	free(buf);
+	err_sys(e, "cannot hand the run to the sandbox helper");
+	return -1;
 }
 
 /* argv[0] without a slash is looked up in the PATH of the program's
@@ -247,17 +655,6 @@ static char *resolve_program(const struct run_request *req)
 		p = *colon ? colon + 1 : colon;
 	}
 	return xstrdup(name); /* exec reports ENOENT with the stage */
-}
-
-static int pidfd_open_compat(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
 }
 
 struct stream {
@@ -295,6 +692,8 @@ struct evreader {
 		int32_t root;          /* the root's pid, from TREE_EV_ROOT */
 		int64_t root_vmpeak;   /* its peak address space at exit, or 0 */
 		int64_t max_fds;       /* most descriptors a process held at exit */
+		bool done;             /* TREE_EV_DONE came */
+		int64_t cpu_ns;        /* its val: the tree's CPU time */
 	} w;
 };
 
@@ -309,6 +708,10 @@ static void watch_event(struct watch *w, const struct tree_ev *ev)
 		w->root_vmpeak = ev->val;
 	else if (ev->type == TREE_EV_FDS && ev->arg == TREE_AT_EXIT && ev->val > w->max_fds)
 		w->max_fds = ev->val;
+	else if (ev->type == TREE_EV_DONE) {
+		w->done = true;
+		w->cpu_ns = ev->val;
+	}
 }
 
 /* Read what the helper sent and apply every whole event; a header and its
@@ -527,6 +930,7 @@ int run_command(const struct run_request *req, struct run_result *res,
 	struct exec_error x;
 	struct watch watch;
 	struct rusage ru;
+	struct run_session *ss = req->sbx->clone_flags ? req->session : NULL;
 	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0;
 	int64_t start, deadline;
 	size_t in_off = 0;
@@ -552,8 +956,25 @@ int run_command(const struct run_request *req, struct run_result *res,
 	evr = xmalloc(sizeof(*evr));
 	memset(&evr->w, 0, sizeof(evr->w));
 	evr->len = 0;
+	memset(&ru, 0, sizeof(ru));
 	start = util_now_ns();
-	if (req->sbx->clone_flags)
+	if (ss) {
+		int sent = session_send(ss, req, &pa, &p, e);
+
+		if (sent < 0) {
+			close_pipes(&p);
+			free(path);
+			free(cwd_real);
+			free(prog_real);
+			free(evr);
+			return -1;
+		}
+		if (!sent)
+			ss = NULL; /* too large a request: a helper of its own */
+	}
+	if (ss)
+		helper = ss->helper;
+	else if (req->sbx->clone_flags)
 		helper = (pid_t)syscall(SYS_clone,
 					(unsigned long)(req->sbx->clone_flags | SIGCHLD),
 					NULL, NULL, NULL, NULL);
@@ -585,7 +1006,7 @@ int run_command(const struct run_request *req, struct run_result *res,
 	fcntl(p.ev[0], F_SETFL, O_NONBLOCK);
 	if (!req->stdin_data || !req->stdin_len)
 		close_fd(&p.in[1]);
-	pidfd = pidfd_open_compat(helper);
+	pidfd = ss ? ss->pidfd : pidfd_open_compat(helper);
 
 	out = (struct stream){ p.out[0], &res->out, &res->out_total, l->capture };
 	err = (struct stream){ p.err[0], &res->err, &res->err_total, l->capture };
@@ -676,8 +1097,13 @@ int run_command(const struct run_request *req, struct run_result *res,
 				close_fd(&p.out[0]);
 			if (i_err >= 0 && pfd[i_err].revents && !drain(&err))
 				close_fd(&p.err[0]);
-			if (i_ev >= 0 && pfd[i_ev].revents && !read_events(p.ev[0], evr, res->tree))
+			if (i_ev >= 0 && pfd[i_ev].revents && !read_events(p.ev[0], evr, res->tree)) {
 				close_fd(&p.ev[0]);
+				/* A session's helper closes it when the run
+				 * is over (or dies). */
+				if (ss)
+					helper_done = 1;
+			}
 			if (i_x >= 0 && pfd[i_x].revents) {
 				ssize_t n = read(p.xerr[0], &x, sizeof(x));
 
@@ -690,8 +1116,11 @@ int run_command(const struct run_request *req, struct run_result *res,
 		if (!helper_done && (pidfd < 0 || (i_pid >= 0 && r > 0 && pfd[i_pid].revents))) {
 			pid_t w = wait4(helper, &status, WNOHANG, &ru);
 
-			if (w == helper)
+			if (w == helper) {
 				helper_done = 1;
+				if (ss)
+					ss->helper = 0; /* reaped: the session is over */
+			}
 		}
 		if (helper_done && !killed && (p.out[0] >= 0 || p.err[0] >= 0) &&
 		    util_now_ns() >= deadline) {
@@ -702,7 +1131,12 @@ int run_command(const struct run_request *req, struct run_result *res,
 		if (helper_done && killed && util_now_ns() >= deadline + 2000000000LL)
 			break; /* never hang on a pipe after a kill */
 	}
-	if (!helper_done) {
+	if (ss) {
+		/* A run cut short, or a helper that died, ends the session;
+		 * the next run starts another. */
+		if (killed || !helper_done || !ss->helper || !evr->w.done)
+			session_end(ss, true);
+	} else if (!helper_done) {
 		kill_tree(req, helper);
 		wait4(helper, &status, 0, &ru);
 	}
@@ -715,14 +1149,19 @@ int run_command(const struct run_request *req, struct run_result *res,
 			;
 	}
 	close_pipes(&p);
-	if (pidfd >= 0)
+	if (pidfd >= 0 && !ss)
 		close(pidfd);
 	watch = evr->w;
 	free(evr);
 
 	res->wall_ns = util_now_ns() - start;
-	res->cpu_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL +
-		      (int64_t)ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
+	if (watch.done)
+		res->cpu_ns = watch.cpu_ns;
+	else
+		res->cpu_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000LL +
+			      ru.ru_utime.tv_usec * 1000LL +
+			      (int64_t)ru.ru_stime.tv_sec * 1000000000LL +
+			      ru.ru_stime.tv_usec * 1000LL;
 	if (res->tree->nprocs && res->tree->procs[0]->ended) {
 		res->root_ended = true;
 		res->root_wstatus = res->tree->procs[0]->wstatus;

@@ -35,6 +35,22 @@
  * without reading all its stdin makes the supervisor's writes fail with
  * EPIPE, which is not an error.
  *
+ * Sessions. At L1/L2 a helper costs a fork, four namespaces, a /proc and
+ * a dozen mounts, made and torn down again: most of a trivial test's
+ * time. A session keeps one helper for many runs (a submission's builds
+ * and tests): it makes the namespaces, the read-only view and the hidden
+ * paths once, and for each run receives a request over a socket (argv,
+ * environment, limits, and the run's five pipe ends as SCM_RIGHTS), puts
+ * fresh temp dirs and the work dir in place, forks the root, follows the
+ * tree until every process of the run has ended, sends TREE_EV_DONE (with
+ * the tree's CPU time), detaches the run's mounts and closes the event
+ * pipe: the end of the run for the supervisor, exactly as the per-run
+ * helper's exit is. Pids go on counting up between runs (placeholders
+ * bind the real ones). A run cut short by a limit kills the helper, and
+ * with it the namespace; the next run starts a new one. At L3, or when a
+ * request is too large for one message, a run gets its own helper as
+ * before.
+ *
  * Ownership: run_result_release() frees what a result holds (its captured
  * buffers and tree). run_command() returns -1 only for the grader's own
  * failures (no pipe, no fork); everything the student program does is a
@@ -63,6 +79,7 @@ struct run_request {
 	size_t stdin_len;
 	struct spec_limits limits;/* effective limits, all set */
 	const struct sbx *sbx;
+	struct run_session *session; /* NULL: a helper of its own */
 };
 
 struct run_result {
@@ -81,6 +98,12 @@ struct run_result {
 
 int run_command(const struct run_request *req, struct run_result *res,
 		struct err *e);
+
+/* A session for runs whose work dirs all lie below base (an existing
+ * dir). The helper starts with the first run; run_session_free() ends it
+ * (and whatever it still runs) and frees the session. NULL is allowed. */
+struct run_session *run_session_new(const char *base);
+void run_session_free(struct run_session *ss);
 void run_result_release(struct run_result *res);
 
 #endif

@@ -1,7 +1,10 @@
 /* trace.c - the helper's ptrace loop: follow every process of a run.
  *
- * Theory of operation. The root stops itself with SIGSTOP right after
- * PTRACE_TRACEME; the helper sets the event options on it and lets it go.
+ * Theory of operation. The root calls PTRACE_TRACEME and execs, which
+ * stops it with a SIGTRAP before the program's first instruction (it is
+ * started vfork-style, so it cannot stop itself before exec: its parent
+ * waits for that exec); the helper reports that first exec, sets the
+ * event options on it and lets it go.
  * From then on every fork, vfork and clone attaches the new task
  * automatically (it starts with a SIGSTOP that is swallowed here), and the
  * helper sees, for every task:
@@ -41,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -452,8 +456,15 @@ static void on_end(struct tracer *t, pid_t pid, int status)
 	 * one report also reaped it: the tree tells from ppid_at_exit. */
 }
 
+static int64_t cpu_ns(const struct rusage *ru)
+{
+	return ((int64_t)ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000000LL +
+	       ((int64_t)ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000LL;
+}
+
 int trace_helper_loop(const struct trace_opts *o)
 {
+	struct rusage before, after;
 	struct tracer t;
 	struct task *root;
 	int status;
@@ -462,6 +473,7 @@ int trace_helper_loop(const struct trace_opts *o)
 	memset(&t, 0, sizeof(t));
 	t.o = o;
 	t.self = getpid();
+	getrusage(RUSAGE_CHILDREN, &before);
 	root = task_find(&t, o->root, 1);
 
 	if (o->trace) {
@@ -478,8 +490,14 @@ int trace_helper_loop(const struct trace_opts *o)
 				kill(o->root, SIGCONT);
 			} else {
 				emit(&t, TREE_EV_ROOT, o->root, 0, t.self, NULL, 0);
-				if (root)
+				if (root) {
 					root->started = 1;
+					root->nexec++;
+				}
+				/* The stop is the SIGTRAP of its first exec,
+				 * made before the options were set: report
+				 * that exec here, then swallow the signal. */
+				send_exec(&t, o->root);
 				ptrace(PTRACE_CONT, o->root, 0, 0);
 			}
 		} else if (pid == o->root) {
@@ -503,7 +521,10 @@ int trace_helper_loop(const struct trace_opts *o)
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			on_end(&t, pid, status);
 	}
-	emit(&t, TREE_EV_DONE, 0, 0, 0, NULL, 0);
+	/* The tree's CPU time: what the helper reaped during this run (a
+	 * session's helper serves many). */
+	getrusage(RUSAGE_CHILDREN, &after);
+	emit(&t, TREE_EV_DONE, 0, 0, cpu_ns(&after) - cpu_ns(&before), NULL, 0);
 	free(t.tasks);
 	return 0;
 }

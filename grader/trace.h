@@ -8,7 +8,9 @@
  * syscall tracing at 77x.
  *
  * Events go to evfd as struct tree_ev records (tree.h). The loop returns
- * when the helper has no child left; the caller then exits.
+ * when the helper has no child left, after TREE_EV_DONE (val: the CPU
+ * time of what it reaped during the loop, in ns); the caller then exits,
+ * or, in a session (run.h), waits for the next run.
  */
 #ifndef GRADER_TRACE_H
 #define GRADER_TRACE_H
@@ -24,7 +26,7 @@ struct trace_opts {
 	bool pid1;         /* the helper is pid 1 of a pid namespace */
 };
 
-/* Attach to root (stopped by SIGSTOP after PTRACE_TRACEME when
+/* Attach to root (which called PTRACE_TRACEME and exec'd, when
  * opts->trace), let it run, and follow the tree until every process has
  * ended. Returns 0; never returns early while a child is alive. */
 int trace_helper_loop(const struct trace_opts *opts);

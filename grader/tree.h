@@ -55,7 +55,8 @@ enum tree_ev_type {
 	TREE_EV_BUDGET,    /* the fork budget was exceeded: tree killed;
 	                      val = budget */
 	TREE_EV_NOTRACE,   /* tracing is not possible here; payload: why */
-	TREE_EV_DONE,      /* the helper saw every process end */
+	TREE_EV_DONE,      /* the helper saw every process end; val = the
+	                      tree's CPU time (ns) */
 };
 
 enum tree_create_kind {

@@ -82,26 +82,18 @@ static int count_marked(void)
 	return n;
 }
 
+#define NLEVELS ((int)(sizeof(levels) / sizeof(levels[0])))
+
 struct env_run {
 	struct sbx sbx;
 	struct spec_limits limits;
 	struct run_result res;
+	struct run_session *session;
 };
 
-static void prepare(struct env_run *r, int level_index, bool trace)
+static void run_argv(struct env_run *r, const char *stdin_data, size_t stdin_len,
+		     char **argv)
 {
-	struct err e;
-
-	memset(r, 0, sizeof(*r));
-	ck_assert_int_eq(sbx_probe(&r->sbx, levels[level_index], trace, 65534, 65534, &e), 0);
-	spec_default_limits(&r->limits);
-	r->limits.wall_ns = 5000000000LL;
-}
-
-static void run_fixture(struct env_run *r, const char *stdin_data, size_t stdin_len,
-			const char *a1, const char *a2, const char *a3)
-{
-	char *argv[5] = { fixture, (char *)a1, (char *)a2, (char *)a3, NULL };
 	char *envp[] = { "PATH=/usr/bin:/bin", mark, NULL };
 	struct run_request req;
 	struct err e;
@@ -114,14 +106,44 @@ static void run_fixture(struct env_run *r, const char *stdin_data, size_t stdin_
 	req.stdin_len = stdin_len;
 	req.limits = r->limits;
 	req.sbx = &r->sbx;
+	req.session = r->session;
 	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
 	/* The heart of every runner test: nothing it started lives on. */
 	ck_assert_int_eq(count_marked(), 0);
 }
 
+static void run_fixture(struct env_run *r, const char *stdin_data, size_t stdin_len,
+			const char *a1, const char *a2, const char *a3)
+{
+	char *argv[5] = { fixture, (char *)a1, (char *)a2, (char *)a3, NULL };
+
+	run_argv(r, stdin_data, stdin_len, argv);
+}
+
+/* Every runner test runs at each level (index % NLEVELS), first with a
+ * helper per run, then (index >= NLEVELS) in a session (run.h) that has
+ * already served one run, so that the run under test is not its first. */
+static void prepare(struct env_run *r, int index, bool trace)
+{
+	struct err e;
+
+	memset(r, 0, sizeof(*r));
+	ck_assert_int_eq(sbx_probe(&r->sbx, levels[index % NLEVELS], trace, 65534, 65534, &e), 0);
+	spec_default_limits(&r->limits);
+	r->limits.wall_ns = 5000000000LL;
+	if (index >= NLEVELS) {
+		r->session = run_session_new(workdir);
+		run_fixture(r, NULL, 0, "exit", "0", NULL);
+		ck_assert_int_eq(r->res.verdict, VERDICT_EXITED);
+		run_result_release(&r->res);
+	}
+}
+
 static void done(struct env_run *r)
 {
 	run_result_release(&r->res);
+	run_session_free(r->session);
+	ck_assert_int_eq(count_marked(), 0);
 }
 
 START_TEST(test_exit_status)
@@ -227,6 +249,7 @@ START_TEST(test_exec_failed)
 	req.envp = envp;
 	req.limits = r.limits;
 	req.sbx = &r.sbx;
+	req.session = r.session;
 	ck_assert_int_eq(run_command(&req, &r.res, &e), 0);
 	ck_assert_int_eq(r.res.verdict, VERDICT_EXEC_FAILED);
 	ck_assert_int_eq(r.res.exec_errno, ENOENT);
@@ -451,11 +474,59 @@ START_TEST(test_signal_verdict)
 }
 END_TEST
 
+/* One session, many runs (L1 and L2: L3 has no sessions): temp dirs are
+ * fresh for each run, the work dir is not, and a SysV shared memory
+ * segment does not outlive its run; pids count on in the same
+ * namespace; a run cut short ends the namespace, and the next run gets a
+ * new one. */
+START_TEST(test_session_runs)
+{
+	char *scribble[] = { "/bin/sh", "-c",
+			     "echo x > /tmp/leftover && echo y > kept && ipcmk -M 4096 "
+			     "&& test $(wc -l < /proc/sysvipc/shm) -eq 2", NULL };
+	char *look[] = { "/bin/sh", "-c", "test ! -e /tmp/leftover && test -e kept "
+			 "&& test $(wc -l < /proc/sysvipc/shm) -eq 1", NULL };
+	struct env_run r;
+	int pid, ppid;
+
+	prepare(&r, NLEVELS + _i, true);
+	run_argv(&r, NULL, 0, scribble);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	run_result_release(&r.res);
+	run_argv(&r, NULL, 0, look);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	run_result_release(&r.res);
+
+	run_fixture(&r, NULL, 0, "pids", NULL, NULL);
+	ck_assert_int_eq(sscanf(sbuf_str(&r.res.out), "%d %d", &pid, &ppid), 2);
+	ck_assert_int_eq(pid, r.res.tree->procs[0]->pid);
+	ck_assert_int_gt(pid, 2); /* not the first root of its namespace */
+	ck_assert_int_eq(ppid, 1);
+	run_result_release(&r.res);
+
+	r.limits.wall_ns = 200000000LL;
+	run_fixture(&r, NULL, 0, "ignore-term", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_TIMEOUT);
+	run_result_release(&r.res);
+
+	r.limits.wall_ns = 5000000000LL;
+	run_fixture(&r, NULL, 0, "pids", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_int_eq(sscanf(sbuf_str(&r.res.out), "%d %d", &pid, &ppid), 2);
+	ck_assert_int_eq(pid, r.res.tree->procs[0]->pid);
+	ck_assert_int_eq(pid, 2); /* a new namespace */
+	ck_assert(r.res.cpu_ns >= 0);
+	done(&r);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("levels");
-	int nl = (int)(sizeof(levels) / sizeof(levels[0]));
+	int nl = 2 * NLEVELS; /* each level, without and with a session */
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -478,6 +549,7 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_only_std_fds, 0, nl);
 	tcase_add_loop_test(tc, test_stop_self_and_close_stdout, 0, nl);
 	tcase_add_loop_test(tc, test_signal_verdict, 0, nl);
+	tcase_add_loop_test(tc, test_session_runs, 0, 2); /* L1, L2 */
 	suite_add_tcase(s, tc);
 	return s;
 }
