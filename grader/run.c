@@ -99,7 +99,22 @@ struct paths {
 	const char *exec;   /* what execve gets: argv[0], or its PATH match */
 	const char *cwd;    /* the work dir, absolute and canonical */
 	const char *prog;   /* the program, absolute and canonical; or NULL */
+	const sigset_t *nondefault; /* signals the helper does not leave at
+	                               SIG_DFL (set by the helper); NULL: all */
 };
+
+/* The signals whose disposition is not SIG_DFL here: the ones the root
+ * must reset (an ignored signal stays ignored across exec). */
+static void nondefault_signals(sigset_t *set)
+{
+	struct sigaction sa;
+	int sig;
+
+	sigemptyset(set);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
+			sigaddset(set, sig);
+}
 
 /* In the root, between fork and exec: only async-signal-safe calls. */
 static void root_child(const struct run_request *req, const struct paths *pa,
@@ -125,7 +140,8 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL); /* fails harmlessly for KILL, STOP */
+		if (!pa->nondefault || sigismember(pa->nondefault, sig) == 1)
+			sigaction(sig, &sa, NULL); /* fails harmlessly for KILL, STOP */
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		child_fail(xfd, STAGE_SIGNALS, errno);
@@ -242,6 +258,7 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 	const struct sbx *s = req->sbx;
 	struct trace_opts o;
 	int r, devnull;
+	int64_t cpu;
 	pid_t root;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
@@ -280,7 +297,8 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 	o.trace = s->trace;
 	o.budget = (long)req->limits.processes;
 	o.pid1 = s->level != SBX_L3;
-	trace_helper_loop(&o);
+	cpu = trace_helper_loop(&o);
+	tree_ev_write(o.evfd, TREE_EV_DONE, 0, 0, cpu, NULL, 0);
 	_exit(0);
 }
 
@@ -353,10 +371,10 @@ void run_session_free(struct run_session *ss)
 	free(ss);
 }
 
-/* In the session helper: the next request, with its fds in fds[]; the
- * strings point into *buf (the caller frees it). 1, or 0 at the end of
- * requests (or a broken one: the supervisor is gone or confused). */
-static int session_receive(int ctl, struct sreq *rq, char **buf, int fds[SFD_N])
+/* In the session helper: the next request, read into buf (SREQ_MAX
+ * bytes), with its fds in fds[]. 1, or 0 at the end of requests (or a
+ * broken one: the supervisor is gone or confused). */
+static int session_receive(int ctl, struct sreq *rq, char *buf, int fds[SFD_N])
 {
 	union {
 		char b[CMSG_SPACE(sizeof(int) * SFD_N)];
@@ -368,12 +386,9 @@ static int session_receive(int ctl, struct sreq *rq, char **buf, int fds[SFD_N])
 	ssize_t n;
 	int i, nfd = 0;
 
-	*buf = malloc(SREQ_MAX);
-	if (!*buf)
-		return 0;
 	for (i = 0; i < SFD_N; i++)
 		fds[i] = -1;
-	iov.iov_base = *buf;
+	iov.iov_base = buf;
 	iov.iov_len = SREQ_MAX;
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = &iov;
@@ -401,8 +416,8 @@ static int session_receive(int ctl, struct sreq *rq, char **buf, int fds[SFD_N])
 			close(fds[i]);
 		return 0;
 	}
-	memcpy(rq, *buf, sizeof(*rq));
-	if ((size_t)n != sizeof(*rq) + rq->len || (rq->len && (*buf)[n - 1] != '\0')) {
+	memcpy(rq, buf, sizeof(*rq));
+	if ((size_t)n != sizeof(*rq) + rq->len || (rq->len && buf[n - 1] != '\0')) {
 		for (i = 0; i < nfd; i++)
 			close(fds[i]);
 		return 0;
@@ -415,10 +430,12 @@ static int session_receive(int ctl, struct sreq *rq, char **buf, int fds[SFD_N])
 static void session_main(const struct sbx *s, const char *base, int ctl)
 {
 	struct sbx_mounts *m = malloc(sizeof(*m));
+	char *buf = malloc(SREQ_MAX);
+	sigset_t nondefault;
 	int setup, devnull;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
-	setup = m ? sbx_enter_helper(s) : -ENOMEM; /* may use s->netns_fd */
+	setup = m && buf ? sbx_enter_helper(s) : -ENOMEM; /* may use s->netns_fd */
 	/* Keep only the socket (as 3) and /dev/null on 0, 1 and 2: the
 	 * supervisor's ends of the pipes of the run that started us, held
 	 * here, would keep that run's stdin from ever ending. */
@@ -438,18 +455,20 @@ static void session_main(const struct sbx *s, const char *base, int ctl)
 	}
 	if (setup >= 0)
 		setup = sbx_confine_base(s, base, m);
+	nondefault_signals(&nondefault); /* once, not 64 calls per root */
 	for (;;) {
 		struct run_request req;
 		struct sreq rq;
 		struct paths pa;
 		struct pipes p;
 		struct trace_opts o;
-		char **argv, **envp, *buf, *str;
-		int fds[SFD_N], r = setup, stage;
+		char **argv, **envp, *str;
+		int fds[SFD_N], r = setup, stage, clean;
+		int64_t cpu;
 		uint32_t i;
 		pid_t root;
 
-		if (!session_receive(ctl, &rq, &buf, fds))
+		if (!buf || !session_receive(ctl, &rq, buf, fds))
 			_exit(0);
 		argv = calloc((size_t)rq.argc + 1, sizeof(*argv));
 		envp = calloc((size_t)rq.envc + 1, sizeof(*envp));
@@ -461,6 +480,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl)
 		pa.cwd = str;
 		str += strlen(str) + 1;
 		pa.prog = NULL;
+		pa.nondefault = &nondefault;
 		if (rq.has_prog) {
 			pa.prog = str;
 			str += strlen(str) + 1;
@@ -487,7 +507,9 @@ static void session_main(const struct sbx *s, const char *base, int ctl)
 		if (r >= 0 && (s->clone_flags & CLONE_NEWIPC) && unshare(CLONE_NEWIPC) < 0)
 			r = -errno;
 		if (r >= 0)
-			r = sbx_confine_run(m, pa.cwd, pa.prog, tmpfs_size(&rq.limits));
+			r = sbx_confine_temp(m, tmpfs_size(&rq.limits));
+		if (r >= 0)
+			r = sbx_confine_run(m, pa.cwd, pa.prog);
 		root = -1;
 		stage = STAGE_HELPER;
 		if (r >= 0) {
@@ -507,6 +529,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl)
 		close_fd(&p.out[1]);
 		close_fd(&p.err[1]);
 		close_fd(&p.xerr[1]);
+		cpu = 0;
 		if (root > 0) {
 			memset(&o, 0, sizeof(o));
 			o.root = root;
@@ -514,15 +537,20 @@ static void session_main(const struct sbx *s, const char *base, int ctl)
 			o.trace = s->trace;
 			o.budget = (long)rq.limits.processes;
 			o.pid1 = true;
-			trace_helper_loop(&o);
+			cpu = trace_helper_loop(&o);
 		}
-		sbx_confine_undo(m);
-		/* Closing it ends the run for the supervisor: after the
-		 * mounts went, so that it may remove the work dir. */
+		clean = sbx_confine_clean(m);
+		/* DONE, then end of file: the end of the run for the
+		 * supervisor, after the work dir's bind went, so that it may
+		 * remove the dir. arg 1: the temp dirs could not be emptied,
+		 * so this helper serves no more runs. */
+		if (root > 0)
+			tree_ev_write(fds[SFD_EV], TREE_EV_DONE, 0, clean < 0, cpu, NULL, 0);
 		close(fds[SFD_EV]);
 		free(argv);
 		free(envp);
-		free(buf);
+		if (clean < 0)
+			_exit(0);
 	}
 }
 
@@ -554,8 +582,7 @@ static size_t add_str(char *buf, size_t off, const char *str)
 {
 	size_t n = strlen(str) + 1;
 
-	if (off + n <= SREQ_MAX)
-		memcpy(buf + off, str, n);
+	memcpy(buf + off, str, n);
 	return off + n;
 }
 
@@ -574,11 +601,19 @@ static int session_send(struct run_session *ss, const struct run_request *req,
 	struct msghdr mh;
 	struct iovec iov;
 	struct cmsghdr *cm;
-	char *buf = xmalloc(SREQ_MAX);
-	size_t off = sizeof(rq);
+	size_t off = sizeof(rq), need = sizeof(rq) + strlen(pa->exec) + strlen(pa->cwd) + 2 +
+		     (pa->prog ? strlen(pa->prog) + 1 : 0);
 	char *const *a;
+	char *buf;
 	int attempt;
 
+	for (a = req->argv; *a; a++)
+		need += strlen(*a) + 1;
+	for (a = req->envp; a && *a; a++)
+		need += strlen(*a) + 1;
+	if (need > SREQ_MAX)
+		return 0;
+	buf = xmalloc(need);
 	memset(&rq, 0, sizeof(rq));
 	rq.limits = req->limits;
 	off = add_str(buf, off, pa->exec);
@@ -591,10 +626,6 @@ static int session_send(struct run_session *ss, const struct run_request *req,
 		off = add_str(buf, off, *a);
 	for (a = req->envp; a && *a; a++, rq.envc++)
 		off = add_str(buf, off, *a);
-	if (off > SREQ_MAX) {
-		free(buf);
-		return 0;
-	}
 	rq.len = (uint32_t)(off - sizeof(rq));
 	memcpy(buf, &rq, sizeof(rq));
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -693,6 +724,7 @@ struct evreader {
 		int64_t root_vmpeak;   /* its peak address space at exit, or 0 */
 		int64_t max_fds;       /* most descriptors a process held at exit */
 		bool done;             /* TREE_EV_DONE came */
+		bool last;             /* its arg: the session's helper quits */
 		int64_t cpu_ns;        /* its val: the tree's CPU time */
 	} w;
 };
@@ -710,6 +742,7 @@ static void watch_event(struct watch *w, const struct tree_ev *ev)
 		w->max_fds = ev->val;
 	else if (ev->type == TREE_EV_DONE) {
 		w->done = true;
+		w->last = ev->arg != 0;
 		w->cpu_ns = ev->val;
 	}
 }
@@ -952,6 +985,7 @@ int run_command(const struct run_request *req, struct run_result *res,
 	}
 	path = resolve_program(req);
 	pa.exec = path;
+	pa.nondefault = NULL; /* a helper of its own resets them all */
 	resolve_paths(req, &pa, &cwd_real, &prog_real);
 	evr = xmalloc(sizeof(*evr));
 	memset(&evr->w, 0, sizeof(evr->w));
@@ -1134,7 +1168,7 @@ int run_command(const struct run_request *req, struct run_result *res,
 	if (ss) {
 		/* A run cut short, or a helper that died, ends the session;
 		 * the next run starts another. */
-		if (killed || !helper_done || !ss->helper || !evr->w.done)
+		if (killed || !helper_done || !ss->helper || !evr->w.done || evr->w.last)
 			session_end(ss, true);
 	} else if (!helper_done) {
 		kill_tree(req, helper);

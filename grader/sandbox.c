@@ -216,9 +216,19 @@ static void find_covers(const struct sbx *s, const char *keep, struct sbx_mounts
 	for (i = 0; i < ncov; i++) {
 		for (j = 0; j < m->ncov && !path_under(cov[i]->path, m->cov[j].path); j++)
 			;
-		if (j == m->ncov)
-			m->cov[m->ncov++] = *cov[i];
+		if (j == m->ncov) {
+			m->cov[m->ncov] = *cov[i];
+			m->cov[m->ncov++].realfd = -1;
+		}
 	}
+}
+
+static void tmpfs_opts(char *opts, size_t size, int kind, unsigned long long tmpfs_size)
+{
+	if (kind == COVER_TMP)
+		snprintf(opts, size, "mode=1777,size=%llu,nr_inodes=16384", tmpfs_size);
+	else
+		snprintf(opts, size, "mode=0755,size=1m,nr_inodes=1024");
 }
 
 /* Cover every dir of one kind with a fresh tmpfs. */
@@ -230,16 +240,12 @@ static int mount_covers(struct sbx_mounts *m, int kind, unsigned long long tmpfs
 	for (i = 0; i < m->ncov; i++) {
 		if (m->cov[i].kind != kind)
 			continue;
-		if (kind == COVER_TMP)
-			snprintf(opts, sizeof(opts), "mode=1777,size=%llu,nr_inodes=16384",
-				 tmpfs_size);
-		else
-			snprintf(opts, sizeof(opts), "mode=0755,size=1m,nr_inodes=1024");
+		tmpfs_opts(opts, sizeof(opts), kind, tmpfs_size);
 		if (mount("tmpfs", m->cov[i].path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 			return -errno;
-		if (kind == COVER_TMP)
-			m->made[m->nmade++] = i;
 	}
+	if (kind == COVER_TMP)
+		m->tmpfs_size = tmpfs_size;
 	return 0;
 }
 
@@ -250,10 +256,10 @@ int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m
 		return 0;
 	find_covers(s, keep, m);
 	/* Everything the namespace sees becomes read-only: student code
-	 * writes only in its work dir and in the fresh tmpfs mounts of each
-	 * run, which vanish with the run. Where that cannot be done (before
-	 * Linux 5.12, or a container refusing it) file permissions alone keep
-	 * it out: better than no namespaces at all. */
+	 * writes only in its work dir and in the fresh tmpfs mounts over
+	 * the temp dirs. Where that cannot be done (before Linux 5.12, or a
+	 * container refusing it) file permissions alone keep it out: better
+	 * than no namespaces at all. */
 	m->ro = set_readonly("/", 1, 1) == 0;
 	/* A private pty namespace: the grader's own terminal is not among
 	 * the /dev/pts the program sees. Where devpts cannot be mounted,
@@ -266,8 +272,42 @@ int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m
 	return mount_covers(m, COVER_HIDE, 0);
 }
 
-int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program,
-		    unsigned long long tmpfs_size)
+int sbx_confine_temp(struct sbx_mounts *m, unsigned long long tmpfs_size)
+{
+	char opts[128];
+	int i;
+
+	if (!m->base)
+		return 0; /* L3 */
+	if (!m->temp) {
+		int r;
+
+		/* Keep a way to what the covers hide: the work dirs of the
+		 * runs to come lie there. */
+		for (i = 0; i < m->ncov; i++)
+			if (m->cov[i].kind == COVER_TMP)
+				m->cov[i].realfd = open(m->cov[i].path,
+							O_PATH | O_DIRECTORY | O_CLOEXEC);
+		r = mount_covers(m, COVER_TMP, tmpfs_size);
+		if (r == 0)
+			m->temp = 1;
+		return r;
+	}
+	if (m->tmpfs_size == tmpfs_size)
+		return 0;
+	for (i = 0; i < m->ncov; i++) {
+		if (m->cov[i].kind != COVER_TMP)
+			continue;
+		tmpfs_opts(opts, sizeof(opts), COVER_TMP, tmpfs_size);
+		if (mount(NULL, m->cov[i].path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV,
+			  opts) < 0)
+			return -errno;
+	}
+	m->tmpfs_size = tmpfs_size;
+	return 0;
+}
+
+int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program)
 {
 	char progdir[PATH_MAX], fdpath[64], *slash;
 	const char *back[2];
@@ -275,10 +315,8 @@ int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *progr
 
 	if (!m->base)
 		return 0; /* L3 */
-	m->nmade = 0;
-	m->nbound = 0;
 	/* What goes back: the work dir, and the program's dir when it is
-	 * outside the work dir. Held open across the covering. */
+	 * outside the work dir. Opened before they are bound over. */
 	if (workdir)
 		back[nback++] = workdir;
 	if (program && strlen(program) < sizeof(progdir)) {
@@ -298,14 +336,26 @@ int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *progr
 		}
 	}
 	for (i = 0; i < nback; i++) {
-		backfd[i] = open(back[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		/* Under a cover, open it where it really is: through the
+		 * descriptor of what the cover hides. */
+		for (j = 0; j < m->ncov && !path_under(back[i], m->cov[j].path); j++)
+			;
+		if (j < m->ncov && m->cov[j].realfd >= 0) {
+			const char *rel = back[i] + strlen(m->cov[j].path);
+
+			while (*rel == '/')
+				rel++;
+			backfd[i] = *rel ? openat(m->cov[j].realfd, rel,
+						  O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+					 : dup(m->cov[j].realfd);
+		} else {
+			backfd[i] = open(back[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		}
 		if (backfd[i] < 0) {
 			r = -errno;
 			goto out;
 		}
 	}
-	if ((r = mount_covers(m, COVER_TMP, tmpfs_size)) < 0)
-		goto out;
 	for (i = 0; i < nback; i++) {
 		for (j = 0; j < m->ncov && !path_under(back[i], m->cov[j].path); j++)
 			;
@@ -341,27 +391,76 @@ out:
 			close(backfd[i]);
 	return r;
 }
-
-void sbx_confine_undo(struct sbx_mounts *m)
+/* Remove everything below the dir open at fd, and close fd. -1 when
+ * something could not be removed, or lies too deep to follow. */
+static int wipe(int fd, int depth)
 {
-	int i;
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	int r = 0;
 
-	/* Binds inside a covering tmpfs go with it; the others first. */
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		int sub;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = -1;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			sub = depth < 32 ? openat(dirfd(d), de->d_name,
+						  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+					 : -1;
+			if (sub < 0 || wipe(sub, depth + 1) < 0 ||
+			    unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
+				r = -1;
+		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
+			r = -1;
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+int sbx_confine_clean(struct sbx_mounts *m)
+{
+	int i, r = 0;
+
 	for (i = m->nbound; i-- > 0;)
 		umount2(m->bound[i], MNT_DETACH);
-	for (i = m->nmade; i-- > 0;)
-		umount2(m->cov[m->made[i]].path, MNT_DETACH);
-	m->nmade = 0;
 	m->nbound = 0;
+	for (i = 0; m->temp && i < m->ncov; i++) {
+		int fd;
+
+		if (m->cov[i].kind != COVER_TMP)
+			continue;
+		fd = open(m->cov[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || wipe(fd, 0) < 0)
+			r = -1;
+	}
+	return r;
 }
 
 int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
 		   unsigned long long tmpfs_size)
 {
 	struct sbx_mounts m; /* ~100 KiB: the helper's stack has room */
-	int r = sbx_confine_base(s, workdir, &m);
+	int r = sbx_confine_base(s, workdir, &m), i;
 
-	return r < 0 ? r : sbx_confine_run(&m, workdir, program, tmpfs_size);
+	if (r >= 0)
+		r = sbx_confine_temp(&m, tmpfs_size);
+	if (r >= 0)
+		r = sbx_confine_run(&m, workdir, program);
+	for (i = 0; i < m.ncov; i++)
+		if (m.cov[i].realfd >= 0)
+			close(m.cov[i].realfd);
+	return r;
 }
 
 int sbx_hide(struct sbx *s, const char *path, struct err *e)

@@ -110,25 +110,31 @@ int sbx_enter_helper(const struct sbx *s);
  *
  * The same in steps, for a helper that serves many runs (run.h's
  * sessions): sbx_confine_base once (read-only view, hidden paths,
- * /dev/pts; `keep`, the dir every work dir lies in, is never covered),
- * then for each run sbx_confine_run (fresh temp dirs, the work dir and
- * the program's dir put back) and, once the run's processes have all
- * ended, sbx_confine_undo (those mounts detached). The state lives in
- * struct sbx_mounts, owned by the helper; nothing is allocated. */
+ * /dev/pts; `keep`, the dir every work dir lies in, is never covered);
+ * sbx_confine_temp before each run (the temp dirs covered the first time,
+ * resized when tmpfs_size changes); sbx_confine_run (the work dir and the
+ * program's dir put back); and once the run's processes have all ended,
+ * sbx_confine_clean (those binds detached, everything in the temp dirs
+ * removed, so that the next run finds them empty; -1 when something could
+ * not be removed: then the helper must not serve another run). The state
+ * lives in struct sbx_mounts, owned by the helper, with a descriptor of
+ * each covered temp dir (what the cover hides: the work dirs). Nothing is
+ * allocated. */
 #define SBX_COVER_MAX (6 + SBX_HIDE_MAX)
 
 struct sbx_mounts {
 	struct cover {
 		char path[PATH_MAX];
 		int kind;             /* COVER_TMP or COVER_HIDE */
+		int realfd;           /* O_PATH of the dir under it, or -1 */
 	} cov[SBX_COVER_MAX];         /* what gets covered, outer dirs only */
 	int ncov;
-	int made[SBX_COVER_MAX];      /* this run's tmpfs mounts: cov indices */
-	int nmade;
-	char bound[2][PATH_MAX];      /* this run's binds outside a cover */
+	char bound[2][PATH_MAX];      /* this run's binds */
 	int nbound;
+	unsigned long long tmpfs_size;/* of the temp dirs' covers */
 	bool ro;                      /* the view is read-only */
 	bool base;                    /* sbx_confine_base did its part */
+	bool temp;                    /* the temp dirs are covered */
 };
 
 enum { COVER_TMP, COVER_HIDE };
@@ -136,9 +142,9 @@ enum { COVER_TMP, COVER_HIDE };
 int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
 		   unsigned long long tmpfs_size);
 int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m);
-int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program,
-		    unsigned long long tmpfs_size);
-void sbx_confine_undo(struct sbx_mounts *m);
+int sbx_confine_temp(struct sbx_mounts *m, unsigned long long tmpfs_size);
+int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program);
+int sbx_confine_clean(struct sbx_mounts *m);
 
 /* Stop, then kill, every descendant of ancestor found in /proc, until
  * none is left; used at L3 where no namespace ends them. Returns the

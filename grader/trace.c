@@ -462,7 +462,7 @@ static int64_t cpu_ns(const struct rusage *ru)
 	       ((int64_t)ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000LL;
 }
 
-int trace_helper_loop(const struct trace_opts *o)
+int64_t trace_helper_loop(const struct trace_opts *o)
 {
 	struct rusage before, after;
 	struct tracer t;
@@ -524,7 +524,6 @@ int trace_helper_loop(const struct trace_opts *o)
 	/* The tree's CPU time: what the helper reaped during this run (a
 	 * session's helper serves many). */
 	getrusage(RUSAGE_CHILDREN, &after);
-	emit(&t, TREE_EV_DONE, 0, 0, cpu_ns(&after) - cpu_ns(&before), NULL, 0);
 	free(t.tasks);
-	return 0;
+	return cpu_ns(&after) - cpu_ns(&before);
 }

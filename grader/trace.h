@@ -8,14 +8,15 @@
  * syscall tracing at 77x.
  *
  * Events go to evfd as struct tree_ev records (tree.h). The loop returns
- * when the helper has no child left, after TREE_EV_DONE (val: the CPU
- * time of what it reaped during the loop, in ns); the caller then exits,
- * or, in a session (run.h), waits for the next run.
+ * when the helper has no child left, with the CPU time (ns) of what it
+ * reaped meanwhile; the caller then sends TREE_EV_DONE and exits, or, in
+ * a session (run.h), waits for the next run.
  */
 #ifndef GRADER_TRACE_H
 #define GRADER_TRACE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct trace_opts {
@@ -29,6 +30,6 @@ struct trace_opts {
 /* Attach to root (which called PTRACE_TRACEME and exec'd, when
  * opts->trace), let it run, and follow the tree until every process has
  * ended. Returns 0; never returns early while a child is alive. */
-int trace_helper_loop(const struct trace_opts *opts);
+int64_t trace_helper_loop(const struct trace_opts *opts);
 
 #endif

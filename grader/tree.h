@@ -56,7 +56,8 @@ enum tree_ev_type {
 	                      val = budget */
 	TREE_EV_NOTRACE,   /* tracing is not possible here; payload: why */
 	TREE_EV_DONE,      /* the helper saw every process end; val = the
-	                      tree's CPU time (ns) */
+	                      tree's CPU time (ns); arg = 1 when a session's
+	                      helper serves no more runs (run.h) */
 };
 
 enum tree_create_kind {
