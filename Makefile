@@ -25,11 +25,11 @@ Q          := $(if $(V),,@)
 WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
 OPT        ?= -O2 -g
 SAN        ?=
-CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SAN) \
+CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(OPT) $(SAN) \
               -DGRADER_VERSION='"$(VERSION)"' \
               -DGRADER_DATADIR='"$(PREFIX)/share/grader"' \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LIBS        = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LIBS        = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 LIB_SRC    := $(filter-out grader/main.c,$(wildcard grader/*.c))

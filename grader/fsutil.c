@@ -256,9 +256,7 @@ static int remove_below(struct rm_ctx *c, int dirfd, int depth)
 
 int fs_remove_tree(const char *path, struct err *e)
 {
-	struct rm_ctx c;
 	struct stat st;
-	int fd, passes;
 
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : err_sys(e, "cannot remove '%s'", path);
@@ -268,6 +266,18 @@ int fs_remove_tree(const char *path, struct err *e)
 		return 0;
 	}
 	chmod(path, 0700);
+	if (fs_empty_dir(path, e) < 0)
+		return -1;
+	if (rmdir(path) < 0)
+		return err_sys(e, "cannot remove '%s'", path);
+	return 0;
+}
+
+int fs_empty_dir(const char *path, struct err *e)
+{
+	struct rm_ctx c;
+	int fd, passes, rc = 0;
+
 	memset(&c, 0, sizeof(c));
 	c.top = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c.top < 0)
@@ -279,15 +289,17 @@ int fs_remove_tree(const char *path, struct err *e)
 		/* A fresh open file description: a dup would share the
 		 * offset that the last pass's readdir left at the end. */
 		fd = openat(c.top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			rc = -1;
 			break;
-		remove_below(&c, fd, 0);
+		}
+		rc = remove_below(&c, fd, 0);
 		if (!c.again)
 			break;
 	}
 	close(c.top);
-	if (rmdir(path) < 0)
-		return err_sys(e, "cannot remove '%s'", path);
+	if (rc < 0 || c.again)
+		return err_set(e, "cannot empty '%s'", path);
 	return 0;
 }
 

@@ -42,6 +42,10 @@ int fs_copy_tree(const char *src, const char *dst, uint64_t max_bytes,
 /* Remove path and everything below it without following symlinks, making
  * unreadable directories readable first. Returns 0 or -1 with e set. */
 int fs_remove_tree(const char *path, struct err *e);
+/* Remove everything in the directory path, not path itself (a mount
+ * point, say), as fs_remove_tree does. 0, or -1 with e set (e may be
+ * NULL) when something could not be removed. */
+int fs_empty_dir(const char *path, struct err *e);
 
 /* Write a file relative to dir (creating parent directories), refusing
  * symlinks on the way. */

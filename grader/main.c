@@ -52,8 +52,9 @@ static const char usage_text[] =
 "  --show-hidden          show hidden tests' details (for instructors)\n"
 "  --color / --no-color   force colours on or off (default: on a terminal,\n"
 "                         unless NO_COLOR is set)\n"
+"  -j N                   run: grade N exercises at once (not at L3);\n"
+"                         batch: grade N submissions at once\n"
 "options of batch:\n"
-"  -j N                   grade N submissions at once\n"
 "  --out DIR              where reports and the gradebook go (default\n"
 "                         SUBMISSIONS_DIR/../grades)\n"
 "  --force                regrade submissions already graded\n"
@@ -464,6 +465,7 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
 	go.sbx = &sbx;
 	go.only = (const char *const *)only;
 	go.keep = c->keep;
+	go.jobs = c->jobs;
 	result_init(&r);
 	err_clear(&e);
 	rc = grade_submission(specs, n, argv[argc - 1], &go, &r, &e);

@@ -251,25 +251,87 @@ static unsigned long long tmpfs_size(const struct spec_limits *l)
 	return l->file_size > max ? max : l->file_size;
 }
 
+/* Close every descriptor from 3 up but the n in keep[] (n <= 8). */
+static void close_all_but(const int *keep, int n)
+{
+	int k[8], i, j, lo = 3;
+
+	for (i = 0; i < n; i++) {
+		int v = keep[i];
+
+		for (j = i; j > 0 && k[j - 1] > v; j--)
+			k[j] = k[j - 1];
+		k[j] = v;
+	}
+	for (i = 0; i < n; i++) {
+		if (k[i] < lo)
+			continue;
+		if (k[i] > lo)
+			syscall(SYS_close_range, (unsigned)lo, (unsigned)k[i] - 1, 0U);
+		lo = k[i] + 1;
+	}
+	syscall(SYS_close_range, (unsigned)lo, ~0U, 0U);
+}
+
+/* Start a helper with the sandbox's namespaces. Returns as fork() does:
+ * the pid to watch and kill in the caller, 0 in the helper, which then
+ * finds in *err 0 or the -errno of a namespace that could not be made.
+ *
+ * fork() and unshare(), not clone() with namespace flags: clone() skips
+ * the C library's fork handlers, and a grader running exercises in
+ * threads (grade.h) must not hand its helpers a malloc lock another
+ * thread held. A new pid namespace takes effect for children only, so
+ * the helper, pid 1, is a grandchild; the child in between holds no
+ * descriptor, dies with the grader and takes the helper with it (both
+ * have PR_SET_PDEATHSIG), and exits with the helper's status. */
+static pid_t start_helper(const struct sbx *s, int *err)
+{
+	pid_t mid, helper;
+	int st;
+
+	*err = 0;
+	mid = fork();
+	if (mid != 0 || !s->clone_flags)
+		return mid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(s->clone_flags) < 0) {
+		*err = -errno;
+		return 0; /* the helper, to report it */
+	}
+	helper = fork();
+	if (helper <= 0) {
+		if (helper < 0)
+			*err = -errno;
+		return 0;
+	}
+	close_all_but(NULL, 0);
+	close(0);
+	close(1);
+	close(2);
+	while (waitpid(helper, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(127);
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
 /* In the helper: finish the sandbox, fork the root, follow the tree. */
 static void helper_main(const struct run_request *req, const struct paths *pa,
-			struct pipes *p)
+			struct pipes *p, int setup)
 {
 	const struct sbx *s = req->sbx;
+	int keep[5] = { p->in[0], p->out[1], p->err[1], p->ev[1], p->xerr[1] };
 	struct trace_opts o;
 	int r, devnull;
 	int64_t cpu;
 	pid_t root;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
-	/* The supervisor's ends: held here, the stdin pipe would never
-	 * reach end of file for the root. */
-	close_fd(&p->in[1]);
-	close_fd(&p->out[0]);
-	close_fd(&p->err[0]);
-	close_fd(&p->ev[0]);
-	close_fd(&p->xerr[0]);
-	r = sbx_enter_helper(s);
+	/* The supervisor's ends, and whatever else the grader had open
+	 * (other runs' pipes, when exercises run in threads): held here,
+	 * a stdin pipe would never reach end of file. */
+	p->in[1] = p->out[0] = p->err[0] = p->ev[0] = p->xerr[0] = -1;
+	r = setup < 0 ? setup : sbx_enter_helper(s); /* may use netns_fd */
+	close_all_but(keep, 5);
 	if (r >= 0)
 		r = sbx_confine_fs(s, pa->cwd, pa->prog, tmpfs_size(&req->limits));
 	if (r < 0)
@@ -371,6 +433,19 @@ void run_session_free(struct run_session *ss)
 	free(ss);
 }
 
+/* One message of len bytes at buf, with room for SFD_N descriptors. */
+static void set_msg(struct msghdr *mh, struct iovec *iov, char *buf, size_t len,
+		    char *control, size_t controllen)
+{
+	iov->iov_base = buf;
+	iov->iov_len = len;
+	memset(mh, 0, sizeof(*mh));
+	mh->msg_iov = iov;
+	mh->msg_iovlen = 1;
+	mh->msg_control = control;
+	mh->msg_controllen = controllen;
+}
+
 /* In the session helper: the next request, read into buf (SREQ_MAX
  * bytes), with its fds in fds[]. 1, or 0 at the end of requests (or a
  * broken one: the supervisor is gone or confused). */
@@ -388,13 +463,7 @@ static int session_receive(int ctl, struct sreq *rq, char *buf, int fds[SFD_N])
 
 	for (i = 0; i < SFD_N; i++)
 		fds[i] = -1;
-	iov.iov_base = buf;
-	iov.iov_len = SREQ_MAX;
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf.b;
-	mh.msg_controllen = sizeof(cbuf.b);
+	set_msg(&mh, &iov, buf, SREQ_MAX, cbuf.b, sizeof(cbuf.b));
 	do
 		n = recvmsg(ctl, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
@@ -427,15 +496,16 @@ static int session_receive(int ctl, struct sreq *rq, char *buf, int fds[SFD_N])
 
 /* The session helper: namespaces and the read-only view once, then one
  * run per request until the supervisor closes the socket. */
-static void session_main(const struct sbx *s, const char *base, int ctl)
+static void session_main(const struct sbx *s, const char *base, int ctl, int setup)
 {
 	struct sbx_mounts *m = malloc(sizeof(*m));
 	char *buf = malloc(SREQ_MAX);
 	sigset_t nondefault;
-	int setup, devnull;
+	int devnull;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
-	setup = m && buf ? sbx_enter_helper(s) : -ENOMEM; /* may use s->netns_fd */
+	if (setup >= 0)
+		setup = m && buf ? sbx_enter_helper(s) : -ENOMEM; /* may use netns_fd */
 	/* Keep only the socket (as 3) and /dev/null on 0, 1 and 2: the
 	 * supervisor's ends of the pipes of the run that started us, held
 	 * here, would keep that run's stdin from ever ending. */
@@ -557,20 +627,19 @@ static void session_main(const struct sbx *s, const char *base, int ctl)
 /* Start the session's helper. 0, or -1 with e set. */
 static int session_start(struct run_session *ss, const struct sbx *s, struct err *e)
 {
-	int sv[2];
+	int sv[2], setup;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return err_sys(e, "cannot create the session socket");
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)(s->clone_flags | SIGCHLD),
-			     NULL, NULL, NULL, NULL);
+	pid = start_helper(s, &setup);
 	if (pid < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return err_sys(e, "cannot start the sandbox helper");
 	}
 	if (pid == 0)
-		session_main(s, ss->base, sv[1]);
+		session_main(s, ss->base, sv[1], setup);
 	close(sv[1]);
 	ss->helper = pid;
 	ss->ctl = sv[0];
@@ -635,13 +704,7 @@ static int session_send(struct run_session *ss, const struct run_request *req,
 			free(buf);
 			return -1;
 		}
-		iov.iov_base = buf;
-		iov.iov_len = off;
-		memset(&mh, 0, sizeof(mh));
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cbuf.b;
-		mh.msg_controllen = sizeof(cbuf.b);
+		set_msg(&mh, &iov, buf, off, cbuf.b, sizeof(cbuf.b));
 		cm = CMSG_FIRSTHDR(&mh);
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SCM_RIGHTS;
@@ -964,7 +1027,7 @@ int run_command(const struct run_request *req, struct run_result *res,
 	struct watch watch;
 	struct rusage ru;
 	struct run_session *ss = req->sbx->clone_flags ? req->session : NULL;
-	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0;
+	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0, setup = 0;
 	int64_t start, deadline;
 	size_t in_off = 0;
 	char *path, *cwd_real, *prog_real;
@@ -992,30 +1055,22 @@ int run_command(const struct run_request *req, struct run_result *res,
 	evr->len = 0;
 	memset(&ru, 0, sizeof(ru));
 	start = util_now_ns();
+	helper = -1;
 	if (ss) {
 		int sent = session_send(ss, req, &pa, &p, e);
 
-		if (sent < 0) {
-			close_pipes(&p);
-			free(path);
-			free(cwd_real);
-			free(prog_real);
-			free(evr);
-			return -1;
-		}
-		if (!sent)
+		if (sent > 0)
+			helper = ss->helper;
+		else if (sent == 0)
 			ss = NULL; /* too large a request: a helper of its own */
+		else
+			helper = -2; /* no helper: e is set */
 	}
-	if (ss)
-		helper = ss->helper;
-	else if (req->sbx->clone_flags)
-		helper = (pid_t)syscall(SYS_clone,
-					(unsigned long)(req->sbx->clone_flags | SIGCHLD),
-					NULL, NULL, NULL, NULL);
-	else
-		helper = fork();
+	if (helper == -1 && !ss)
+		helper = start_helper(req->sbx, &setup);
 	if (helper < 0) {
-		err_sys(e, "cannot start '%s'", req->argv[0]);
+		if (helper == -1)
+			err_sys(e, "cannot start '%s'", req->argv[0]);
 		close_pipes(&p);
 		free(path);
 		free(cwd_real);
@@ -1024,7 +1079,7 @@ int run_command(const struct run_request *req, struct run_result *res,
 		return -1;
 	}
 	if (helper == 0)
-		helper_main(req, &pa, &p);
+		helper_main(req, &pa, &p, setup);
 	free(path);
 	free(cwd_real);
 	free(prog_real);

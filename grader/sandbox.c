@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "sandbox.h"
 
 #define NS_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
@@ -391,43 +392,6 @@ out:
 			close(backfd[i]);
 	return r;
 }
-/* Remove everything below the dir open at fd, and close fd. -1 when
- * something could not be removed, or lies too deep to follow. */
-static int wipe(int fd, int depth)
-{
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d) {
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		struct stat st;
-		int sub;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = -1;
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			sub = depth < 32 ? openat(dirfd(d), de->d_name,
-						  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-					 : -1;
-			if (sub < 0 || wipe(sub, depth + 1) < 0 ||
-			    unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
-				r = -1;
-		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
-			r = -1;
-		}
-	}
-	closedir(d);
-	return r;
-}
-
 int sbx_confine_clean(struct sbx_mounts *m)
 {
 	int i, r = 0;
@@ -435,15 +399,9 @@ int sbx_confine_clean(struct sbx_mounts *m)
 	for (i = m->nbound; i-- > 0;)
 		umount2(m->bound[i], MNT_DETACH);
 	m->nbound = 0;
-	for (i = 0; m->temp && i < m->ncov; i++) {
-		int fd;
-
-		if (m->cov[i].kind != COVER_TMP)
-			continue;
-		fd = open(m->cov[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || wipe(fd, 0) < 0)
+	for (i = 0; m->temp && i < m->ncov; i++)
+		if (m->cov[i].kind == COVER_TMP && fs_empty_dir(m->cov[i].path, NULL) < 0)
 			r = -1;
-	}
 	return r;
 }
 

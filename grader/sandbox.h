@@ -25,7 +25,8 @@
  * out of sight; what the student writes outside its work dir vanishes
  * with the run.
  *
- * Nothing here allocates; sbx_describe appends to an sbuf.
+ * Nothing here allocates but sbx_confine_clean (below); sbx_describe
+ * appends to an sbuf.
  */
 #ifndef GRADER_SANDBOX_H
 #define GRADER_SANDBOX_H
@@ -118,8 +119,8 @@ int sbx_enter_helper(const struct sbx *s);
  * removed, so that the next run finds them empty; -1 when something could
  * not be removed: then the helper must not serve another run). The state
  * lives in struct sbx_mounts, owned by the helper, with a descriptor of
- * each covered temp dir (what the cover hides: the work dirs). Nothing is
- * allocated. */
+ * each covered temp dir (what the cover hides: the work dirs). Only
+ * sbx_confine_clean allocates (fs_empty_dir reads directories). */
 #define SBX_COVER_MAX (6 + SBX_HIDE_MAX)
 
 struct sbx_mounts {

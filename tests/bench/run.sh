@@ -20,6 +20,8 @@
 #                per-test copy that run_test() makes (tests/bench/intrinsic.c)
 #   fork-heavy   a test that forks and reaps 200 children, traced / not
 #   solutions    the reference solutions graded with the bundled specs,
+#                one exercise after the other and with `run -j 4` (four
+#                exercises at once), next to the slowest exercise alone,
 #                next to the intrinsic floor: the same builds and the same
 #                test commands run once each directly, no grader (their
 #                sleeps included; tests/bench/intrinsic.c)
@@ -341,6 +343,41 @@ EOF
 	done
 fi
 
+# ---- the solutions with exercises in parallel -------------------------------
+
+if [ "$nspecs" -gt 0 ] && [ -s "$T/samples.sol" ]; then
+	echo "bench: the solutions with exercises in parallel (-j 4) x $SLOW runs, then each exercise alone..." >&2
+	r=1
+	while [ "$r" -le "$SLOW" ]; do
+		_s=$(now)
+		"$G" run "$@" "$T/solutions" -j 4 --no-color >"$T/solpar" 2>"$T/err"
+		rc=$?
+		t=$(($(now) - _s))
+		if [ "$rc" -eq 0 ]; then
+			add solpar $t
+		else
+			note "grading the solutions with -j 4 did not give full marks (exit $rc, run left out): $(grep -m 1 -A 3 '^  FAIL' "$T/solpar" | tr -s ' \n' ' ')$(head -n 1 "$T/err")"
+		fi
+		r=$((r + 1))
+	done
+	# The goal's yardstick: the slowest exercise graded alone (grader
+	# start-up, build and tests), once.
+	r=1
+	slowest=0
+	slowest_id=?
+	for f in "$@"; do
+		id=$(basename "$f" .yaml)
+		_s=$(now)
+		"$G" run "$@" "$T/solutions" --only "$id" --no-color >/dev/null 2>&1
+		t=$(($(now) - _s))
+		if [ "$t" -gt "$slowest" ]; then
+			slowest=$t
+			slowest_id=$id
+		fi
+	done
+	add slowest "$slowest"
+fi
+
 # ---- batch ----------------------------------------------------------------
 
 echo "bench: batch of $NBATCH submissions, -j 1 2 4 x $SLOW runs..." >&2
@@ -454,7 +491,12 @@ if [ -s "$T/samples.sol" ]; then
 else
 	printf '  %-46s %s\n' "grade the solutions" "$sol_state"
 fi
-printf '  %-46s %s\n' "  with exercises in parallel" "n/a (not implemented)"
+if [ -s "$T/samples.solpar" ]; then
+	row "  with exercises in parallel (run -j 4)" solpar sec sol
+	row "  the slowest exercise alone ($slowest_id)" slowest sec
+else
+	printf '  %-46s %s\n' "  with exercises in parallel (run -j 4)" "n/a (no run with full marks)"
+fi
 if [ -n "$batch_state" ]; then
 	printf '  %-46s %s\n' "batch of $NBATCH submissions" "$batch_state"
 else
@@ -519,6 +561,15 @@ if [ -n "$over" ]; then
 		"$(awk -v o="$over" 'BEGIN { print (o <= 300000000) ? 1 : 0 }')"
 else
 	goal "solutions <= intrinsic floor + 0.3 s" "not measured: $sol_state" ""
+fi
+if [ -s "$T/samples.solpar" ] && [ -s "$T/samples.slowest" ]; then
+	_p=$(median solpar)
+	_w=$(median slowest)
+	goal "in parallel (-j 4) <= 2x the slowest exercise" \
+		"$(sec "$_p") s, $slowest_id alone $(sec "$_w") s: $(x "$(awk -v a="$_p" -v b="$_w" 'BEGIN { print a / b }')")" \
+		"$(awk -v a="$_p" -v b="$_w" 'BEGIN { print (a <= 2 * b) ? 1 : 0 }')"
+else
+	goal "in parallel (-j 4) <= 2x the slowest exercise" "not measured" ""
 fi
 su=$(paired ratio batch1 batch2)
 if [ -z "$batch_state" ] && [ -n "$su" ]; then

@@ -29,6 +29,33 @@ check "skeletons score 0/180 (got $pts)" test "$pts" = "0/180"
 built=$(jq '[.exercises[] | select(.built)] | length' "$tmp/skel.json")
 check "skeletons: all 18 build (got $built)" test "$built" -eq 18
 
+# Exercises in threads (run -j 3) grade exactly as one after the other:
+# the same checks pass and fail, the exercises in spec order. A mixed
+# submission (two mutants among solutions), and only exercises without a
+# timing check, so that a busy machine cannot tell the two runs apart.
+cp -r tests/solutions "$tmp/mixed"
+cp tests/mutants/ex02-fork-twice.c "$tmp/mixed/ex02.c"
+cp tests/mutants/ex10-stop-on-failure.c "$tmp/mixed/ex10.c"
+proj='[.exercises[] | {id, points, built, tests: [.tests[] | {name, status, checks: [.checks[] | {name, status}]}]}]'
+for j in 1 3; do
+	"$GRADER" run --format json --only ex02,ex05,ex09,ex10,ex16,ex17 -j "$j" \
+		"$tmp/mixed" >"$tmp/mixed$j.json" 2>"$tmp/err"
+	echo $? >"$tmp/mixed$j.st"
+	jq -c "$proj" "$tmp/mixed$j.json" >"$tmp/mixed$j.proj"
+done
+check "run -j 3: exit status 1, as -j 1 ($(cat "$tmp/mixed1.st") and $(cat "$tmp/mixed3.st"))" \
+	test "$(cat "$tmp/mixed1.st")" = 1 -a "$(cat "$tmp/mixed3.st")" = 1
+ids=$(jq -r '[.exercises[].id] | join(",")' "$tmp/mixed3.json")
+check "run -j 3: exercises in spec order (got $ids)" test "$ids" = "ex02,ex05,ex09,ex10,ex16,ex17"
+pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/mixed3.json")
+check "run -j 3: the two mutants lose their points (got $pts)" test "$pts" = "45/60"
+if cmp -s "$tmp/mixed1.proj" "$tmp/mixed3.proj"; then
+	ok "run -j 3: every check as with -j 1"
+else
+	not_ok "run -j 3: every check as with -j 1"
+	diff "$tmp/mixed1.proj" "$tmp/mixed3.proj" | sed 's/^/# /' | head -n 20
+fi
+
 # Mutants: two graded at a time.
 mkdir "$tmp/mut"
 for m in tests/mutants/ex*.c; do
