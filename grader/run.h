@@ -5,11 +5,16 @@
  *   grader (supervisor)       owns the pipes, the clock and the verdict;
  *    │                        never runs student code
  *    └─ helper                pid 1 of fresh namespaces (L1/L2), or a
- *        │                    child subreaper (L3); forks the root, traces
- *        │                    the tree with ptrace, reaps every process,
- *        │                    enforces the fork budget, and writes tree
- *        │                    events to the supervisor; exits when it has
- *        │                    no child left
+ *        │                    child subreaper (L3); starts the root
+ *        │                    vfork-style, traces the tree with ptrace,
+ *        │                    reaps every process, enforces the fork
+ *        │                    budget, and writes tree events to the
+ *        │                    supervisor; exits when it has no child
+ *        │                    left (or, in a session, waits for the next
+ *        │                    run). At L1/L2 a child in between, which
+ *        │                    made the namespaces, waits for it and
+ *        │                    exits with its status: the supervisor
+ *        │                    watches and kills that one.
  *        └─ root              the student program: own session, rlimits,
  *            └─ ...           unprivileged uid, only fds 0 1 2, default
  *                             signals, then exec
