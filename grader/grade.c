@@ -265,6 +265,23 @@ static void fail_test(const struct spec_test *t, struct result_test *rt,
 	c->message = xstrdup(message);
 }
 
+/* A dir in the work root is done with: removed, or with keep moved out
+ * of the sight of later runs (the work root is every run's, run.h). */
+static void leave_workroot(const char *dir, const char *tmp, bool keep)
+{
+	char *to;
+
+	if (keep) {
+		to = xasprintf("%s/%s", tmp, strrchr(dir, '/') + 1);
+		if (rename(dir, to) == 0) {
+			free(to);
+			return;
+		}
+		free(to);
+	}
+	fs_remove_tree(dir, NULL);
+}
+
 static int run_test(const struct spec *s, const struct spec_test *t,
 		    const char *built_dir, const char *tmp, size_t index,
 		    const struct grade_opts *o, struct result_test *rt, struct err *e)
@@ -280,7 +297,7 @@ static int run_test(const struct spec *s, const struct spec_test *t,
 	size_t i;
 	int dirfd, rc;
 
-	dir = xasprintf("%s/%s-test%zu", tmp, s->id, index + 1);
+	dir = xasprintf("%s/%s-test%zu", o->workroot, s->id, index + 1);
 	/* The built dir is the student's work (its build ran student code):
 	 * one too large or too deep to copy, or one where a test's file
 	 * cannot be created, fails the test, not the grader. */
@@ -374,8 +391,7 @@ static int run_test(const struct spec *s, const struct spec_test *t,
 	rt->tree = res.tree;
 	res.tree = NULL;
 	run_result_release(&res);
-	if (!o->keep)
-		fs_remove_tree(dir, NULL);
+	leave_workroot(dir, tmp, o->keep);
 	free(dir);
 	return 0;
 }
@@ -405,7 +421,10 @@ static int grade_exercise(const struct spec *s, const char *submission,
 		for (n = 0; s->tags[n]; n++)
 			ex->tags[n] = xstrdup(s->tags[n]);
 	}
-	dir = xasprintf("%s/%s", tmp, s->id);
+	/* Built in the work root, where the build's processes can write;
+	 * then moved out, so that no test can change what the next test's
+	 * copy is made of. */
+	dir = xasprintf("%s/%s", o->workroot, s->id);
 	err_clear(&copy_err);
 	if (fs_copy_tree(submission, dir, SUBMISSION_MAX, uid, gid, NULL, &copy_err) < 0) {
 		/* An unreadable or oversized submission costs its points. */
@@ -413,12 +432,19 @@ static int grade_exercise(const struct spec *s, const char *submission,
 		ex->build_message = xstrdup(copy_err.msg);
 		built = 1;
 	} else {
+		char *out = xasprintf("%s/%s", tmp, s->id);
+
 		built = build_exercise(s, dir, o, ex, e);
+		if (built >= 0 && rename(dir, out) < 0)
+			built = err_sys(e, "cannot move '%s' to '%s'", dir, out);
 		if (built < 0) {
 			fs_remove_tree(dir, NULL);
+			free(out);
 			free(dir);
 			return -1;
 		}
+		free(dir);
+		dir = out;
 	}
 	for (i = 0; i < s->ntests; i++) {
 		const struct spec_test *t = &s->tests[i];
@@ -459,19 +485,51 @@ struct par {
 	size_t *todo;               /* spec index of each slot */
 	struct result_exercise **slots;
 	size_t ntodo, next;
+	size_t nroots;              /* work roots made: tmp/s1, tmp/s2, ... */
 	const char *submission, *tmp;
 	const struct grade_opts *o;
 	int rc;
 	struct err e;               /* the first failure */
 };
 
+/* A work root of its own in tmp, for a session: tmp/sN. NULL when it
+ * cannot be made (e set). */
+static char *make_workroot(const char *tmp, size_t n, struct err *e)
+{
+	char *dir = xasprintf("%s/s%zu", tmp, n);
+
+	if (mkdir(dir, 0711) < 0 || chmod(dir, 0711) < 0) {
+		err_sys(e, "cannot create '%s'", dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 static void *par_worker(void *arg)
 {
 	struct par *P = arg;
 	struct grade_opts mine = *P->o;
 	struct err e;
+	char *root;
+	size_t n;
 
-	mine.session = run_session_new(P->tmp);
+	pthread_mutex_lock(&P->lock);
+	n = ++P->nroots;
+	pthread_mutex_unlock(&P->lock);
+	err_clear(&e);
+	root = make_workroot(P->tmp, n, &e);
+	if (!root) {
+		pthread_mutex_lock(&P->lock);
+		if (P->rc == 0) {
+			P->rc = -1;
+			P->e = e;
+		}
+		pthread_mutex_unlock(&P->lock);
+		return NULL;
+	}
+	mine.workroot = root;
+	mine.session = run_session_new(root);
 	for (;;) {
 		size_t k = SIZE_MAX;
 
@@ -493,6 +551,8 @@ static void *par_worker(void *arg)
 		}
 	}
 	run_session_free(mine.session);
+	fs_remove_tree(root, NULL);
+	free(root);
 	return NULL;
 }
 
@@ -580,9 +640,10 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 	/* One network namespace for this submission's runs (sandbox.h). */
 	sbx_share_netns(&sbx);
 	mine.sbx = &sbx;
-	/* One sandbox helper for the submission's builds and tests (run.h);
-	 * their work dirs all lie below tmp. */
-	mine.session = run_session_new(tmp);
+	/* One sandbox helper for the submission's builds and tests (run.h),
+	 * in a work root of their own (threads make theirs). */
+	mine.workroot = NULL;
+	mine.session = NULL;
 	o = &mine;
 	r->submission = xstrdup(submission);
 	r->grader_version = xstrdup(GRADER_VERSION);
@@ -607,14 +668,23 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 	if (o->jobs > 1 && o->sbx->level != SBX_L3) {
 		rc = grade_parallel(specs, nspecs, submission, tmp, o, r, e);
 	} else {
+		mine.workroot = make_workroot(tmp, 0, e);
+		if (!mine.workroot)
+			rc = -1;
+		else
+			mine.session = run_session_new(mine.workroot);
 		for (i = 0; i < nspecs && rc == 0; i++) {
 			if (!grade_selected(o->only, specs[i]->id))
 				continue;
 			rc = grade_exercise(specs[i], submission, tmp, o,
 					    result_add_exercise(r), e);
 		}
+		run_session_free(mine.session);
+		mine.session = NULL;
+		if (mine.workroot && !o->keep)
+			fs_remove_tree(mine.workroot, NULL);
+		free(mine.workroot);
 	}
-	run_session_free(mine.session);
 	sbx_release_netns(&sbx);
 	if (on_tmpfs)
 		fs_private_tmpfs_end(tmp);

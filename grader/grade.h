@@ -32,6 +32,8 @@ struct grade_opts {
 	                             always one after the other */
 	struct run_session *session; /* set by grade_submission for its
 	                             runs; callers leave it NULL */
+	char *workroot;           /* set by grade_submission: where builds and
+	                             tests run, in the session's sight */
 };
 
 int grade_submission(struct spec *const *specs, size_t nspecs,

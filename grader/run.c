@@ -578,6 +578,10 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 			r = -errno;
 		if (r >= 0)
 			r = sbx_confine_temp(m, tmpfs_size(&rq.limits));
+		/* The session's base, put back once: the runs' work dirs,
+		 * made inside it, then need no mount of their own. */
+		if (r >= 0 && !m->shared[0])
+			r = sbx_confine_share(m, base);
 		if (r >= 0)
 			r = sbx_confine_run(m, pa.cwd, pa.prog);
 		root = -1;

@@ -45,10 +45,11 @@
  * time. A session keeps one helper for many runs (a submission's builds
  * and tests): it makes the namespaces, the read-only view and the hidden
  * paths once, and for each run receives a request over a socket (argv,
- * environment, limits, and the run's five pipe ends as SCM_RIGHTS), puts
- * fresh temp dirs and the work dir in place, forks the root, follows the
- * tree until every process of the run has ended, sends TREE_EV_DONE (with
- * the tree's CPU time), detaches the run's mounts and closes the event
+ * environment, limits, and the run's five pipe ends as SCM_RIGHTS), finds
+ * its temp dirs empty and the work dir in place (the session's base dir,
+ * put back once), starts the root, follows the
+ * tree until every process of the run has ended, empties the temp dirs,
+ * sends TREE_EV_DONE (with the tree's CPU time) and closes the event
  * pipe: the end of the run for the supervisor, exactly as the per-run
  * helper's exit is. Pids go on counting up between runs (placeholders
  * bind the real ones). A run cut short by a limit kills the helper, and
@@ -105,8 +106,11 @@ int run_command(const struct run_request *req, struct run_result *res,
 		struct err *e);
 
 /* A session for runs whose work dirs all lie below base (an existing
- * dir). The helper starts with the first run; run_session_free() ends it
- * (and whatever it still runs) and frees the session. NULL is allowed. */
+ * dir). Every run sees base, writable as its permissions allow: keep in
+ * it only the dir of the run under way (grade.c moves a built dir out of
+ * it before its tests). The helper starts with the first run;
+ * run_session_free() ends it (and whatever it still runs) and frees the
+ * session. NULL is allowed. */
 struct run_session *run_session_new(const char *base);
 void run_session_free(struct run_session *ss);
 void run_result_release(struct run_result *res);

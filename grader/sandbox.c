@@ -316,6 +316,11 @@ int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *progr
 
 	if (!m->base)
 		return 0; /* L3 */
+	/* A work dir inside the dir every run shares is in place already. */
+	if (workdir && m->shared[0] && path_under(workdir, m->shared))
+		workdir = NULL;
+	if (program && m->shared[0] && path_under(program, m->shared))
+		program = NULL;
 	/* What goes back: the work dir, and the program's dir when it is
 	 * outside the work dir. Opened before they are bound over. */
 	if (workdir)
@@ -392,6 +397,63 @@ out:
 			close(backfd[i]);
 	return r;
 }
+int sbx_confine_share(struct sbx_mounts *m, const char *dir)
+{
+	int r;
+
+	if (!m->base)
+		return 0; /* L3 */
+	if (strlen(dir) >= sizeof(m->shared))
+		return -ENAMETOOLONG;
+	r = sbx_confine_run(m, dir, NULL);
+	if (r == 0) {
+		/* Bound for good: not this run's, to detach after it. */
+		m->nbound = 0;
+		memcpy(m->shared, dir, strlen(dir) + 1);
+	}
+	return r;
+}
+
+/* Remove everything in dir but keep (a dir below it, given as a path
+ * that starts with dir) and the dirs on the way to it. -1 when something
+ * could not be removed. */
+static int wipe_except(const char *dir, const char *keep)
+{
+	const char *rest = keep + strlen(dir);
+	size_t cl;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	while (*rest == '/')
+		rest++;
+	cl = strcspn(rest, "/");
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+		struct stat st;
+		bool on_way;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
+			     de->d_name) >= (int)sizeof(path)) {
+			r = -1;
+			continue;
+		}
+		on_way = strlen(de->d_name) == cl && !strncmp(de->d_name, rest, cl) &&
+			 lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		if (on_way && rest[cl] == '\0')
+			continue; /* the kept dir itself */
+		if (on_way ? wipe_except(path, keep) < 0 : fs_remove_tree(path, NULL) < 0)
+			r = -1;
+	}
+	closedir(d);
+	return r;
+}
+
 int sbx_confine_clean(struct sbx_mounts *m)
 {
 	int i, r = 0;
@@ -399,9 +461,15 @@ int sbx_confine_clean(struct sbx_mounts *m)
 	for (i = m->nbound; i-- > 0;)
 		umount2(m->bound[i], MNT_DETACH);
 	m->nbound = 0;
-	for (i = 0; m->temp && i < m->ncov; i++)
-		if (m->cov[i].kind == COVER_TMP && fs_empty_dir(m->cov[i].path, NULL) < 0)
+	for (i = 0; m->temp && i < m->ncov; i++) {
+		const char *c = m->cov[i].path;
+
+		if (m->cov[i].kind != COVER_TMP)
+			continue;
+		if (m->shared[0] && path_under(m->shared, c) ? wipe_except(c, m->shared) < 0
+							      : fs_empty_dir(c, NULL) < 0)
 			r = -1;
+	}
 	return r;
 }
 

@@ -113,14 +113,17 @@ int sbx_enter_helper(const struct sbx *s);
  * sessions): sbx_confine_base once (read-only view, hidden paths,
  * /dev/pts; `keep`, the dir every work dir lies in, is never covered);
  * sbx_confine_temp before each run (the temp dirs covered the first time,
- * resized when tmpfs_size changes); sbx_confine_run (the work dir and the
- * program's dir put back); and once the run's processes have all ended,
- * sbx_confine_clean (those binds detached, everything in the temp dirs
- * removed, so that the next run finds them empty; -1 when something could
- * not be removed: then the helper must not serve another run). The state
- * lives in struct sbx_mounts, owned by the helper, with a descriptor of
- * each covered temp dir (what the cover hides: the work dirs). Only
- * sbx_confine_clean allocates (fs_empty_dir reads directories). */
+ * resized when tmpfs_size changes); once, sbx_confine_share (a dir put
+ * back, writable, for every run: the work dirs of the runs inside it need
+ * nothing more); sbx_confine_run (the work dir and the program's dir put
+ * back, unless inside the shared dir); and once the run's processes have
+ * all ended, sbx_confine_clean (those binds detached, everything in the
+ * temp dirs removed but the shared dir, so that the next run finds them
+ * empty; -1 when something could not be removed: then the helper must
+ * not serve another run). The state lives in struct sbx_mounts, owned by
+ * the helper, with a descriptor of each covered temp dir (what the cover
+ * hides: the work dirs). Only sbx_confine_clean allocates (fs_empty_dir
+ * reads directories). */
 #define SBX_COVER_MAX (6 + SBX_HIDE_MAX)
 
 struct sbx_mounts {
@@ -131,6 +134,7 @@ struct sbx_mounts {
 	} cov[SBX_COVER_MAX];         /* what gets covered, outer dirs only */
 	int ncov;
 	char bound[2][PATH_MAX];      /* this run's binds */
+	char shared[PATH_MAX];        /* bound for every run, or "" */
 	int nbound;
 	unsigned long long tmpfs_size;/* of the temp dirs' covers */
 	bool ro;                      /* the view is read-only */
@@ -145,6 +149,7 @@ int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program
 int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m);
 int sbx_confine_temp(struct sbx_mounts *m, unsigned long long tmpfs_size);
 int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program);
+int sbx_confine_share(struct sbx_mounts *m, const char *dir);
 int sbx_confine_clean(struct sbx_mounts *m);
 
 /* Stop, then kill, every descendant of ancestor found in /proc, until
