@@ -28,8 +28,9 @@ struct grade_opts {
 	                             others are left out of the result */
 	bool keep;                /* keep the temporary dirs (debugging) */
 	int jobs;                 /* exercises graded at once, in threads
-	                             (0 or 1: one after the other); at L3
-	                             always one after the other */
+	                             (0 or 1: one after the other); at L3,
+	                             and in ASan builds (grade.c), always
+	                             one after the other */
 	struct run_session *session; /* set by grade_submission for its
 	                             runs; callers leave it NULL */
 	char *workroot;           /* set by grade_submission: where builds and
