@@ -314,15 +314,50 @@ static pid_t start_helper(const struct sbx *s, int *err)
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
+/* 0, 1 and 2 on /dev/null: a helper writes only to its event pipe. */
+static void stdio_to_devnull(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+/* In a helper, once the root runs: let go of the pipe ends that are the
+ * root's (held here, one would stay open after the tree ended) and follow
+ * the tree to its end, with events to p->ev[1]. Returns the tree's CPU
+ * time (trace.h). */
+static int64_t follow_root(const struct run_request *req, pid_t root,
+			   struct pipes *p, bool pid1)
+{
+	struct trace_opts o;
+
+	close_fd(&p->in[0]);
+	close_fd(&p->out[1]);
+	close_fd(&p->err[1]);
+	close_fd(&p->xerr[1]);
+	memset(&o, 0, sizeof(o));
+	o.root = root;
+	o.evfd = p->ev[1];
+	o.trace = req->sbx->trace;
+	o.budget = (long)req->limits.processes;
+	o.pid1 = pid1;
+	return trace_helper_loop(&o);
+}
+
 /* In the helper: finish the sandbox, fork the root, follow the tree. */
 static void helper_main(const struct run_request *req, const struct paths *pa,
 			struct pipes *p, int setup)
 {
 	const struct sbx *s = req->sbx;
 	int keep[5] = { p->in[0], p->out[1], p->err[1], p->ev[1], p->xerr[1] };
-	struct trace_opts o;
-	int r, devnull;
 	int64_t cpu;
+	int r;
 	pid_t root;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
@@ -339,28 +374,9 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 	root = spawn_root(req, pa, p);
 	if (root < 0)
 		child_fail(p->xerr[1], STAGE_FORK, errno);
-
-	/* The helper keeps only the event pipe: every other end belongs to
-	 * the root or the supervisor, and holding one would keep a pipe
-	 * open after the tree ended. */
-	close_fd(&p->in[0]);
-	close_fd(&p->out[1]);
-	close_fd(&p->err[1]);
-	close_fd(&p->xerr[1]);
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull >= 0) {
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-	}
-	memset(&o, 0, sizeof(o));
-	o.root = root;
-	o.evfd = p->ev[1];
-	o.trace = s->trace;
-	o.budget = (long)req->limits.processes;
-	o.pid1 = s->level != SBX_L3;
-	cpu = trace_helper_loop(&o);
-	tree_ev_write(o.evfd, TREE_EV_DONE, 0, 0, cpu, NULL, 0);
+	stdio_to_devnull();
+	cpu = follow_root(req, root, p, s->level != SBX_L3);
+	tree_ev_write(p->ev[1], TREE_EV_DONE, 0, 0, cpu, NULL, 0);
 	_exit(0);
 }
 
@@ -480,18 +496,16 @@ static int session_receive(int ctl, struct sreq *rq, char *buf, int fds[SFD_N])
 			}
 		}
 	}
-	if (n < (ssize_t)sizeof(*rq) || nfd != SFD_N || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		for (i = 0; i < nfd; i++)
-			close(fds[i]);
-		return 0;
-	}
+	if (n < (ssize_t)sizeof(*rq) || nfd != SFD_N || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		goto bad;
 	memcpy(rq, buf, sizeof(*rq));
-	if ((size_t)n != sizeof(*rq) + rq->len || (rq->len && buf[n - 1] != '\0')) {
-		for (i = 0; i < nfd; i++)
-			close(fds[i]);
-		return 0;
-	}
+	if ((size_t)n != sizeof(*rq) + rq->len || (rq->len && buf[n - 1] != '\0'))
+		goto bad;
 	return 1;
+bad:
+	for (i = 0; i < nfd; i++)
+		close(fds[i]);
+	return 0;
 }
 
 /* The session helper: namespaces and the read-only view once, then one
@@ -501,28 +515,15 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 	struct sbx_mounts *m = malloc(sizeof(*m));
 	char *buf = malloc(SREQ_MAX);
 	sigset_t nondefault;
-	int devnull;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* the grader died: so do we */
 	if (setup >= 0)
 		setup = m && buf ? sbx_enter_helper(s) : -ENOMEM; /* may use netns_fd */
-	/* Keep only the socket (as 3) and /dev/null on 0, 1 and 2: the
-	 * supervisor's ends of the pipes of the run that started us, held
-	 * here, would keep that run's stdin from ever ending. */
-	if (ctl != 3) {
-		if (dup3(ctl, 3, O_CLOEXEC) < 0)
-			_exit(127);
-		ctl = 3;
-	}
-	syscall(SYS_close_range, 4U, ~0U, 0U);
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull >= 0) {
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		if (devnull > 3)
-			close(devnull);
-	}
+	/* Keep only the socket and /dev/null on 0, 1 and 2: the supervisor's
+	 * ends of the pipes of the run that started us (or of other threads'
+	 * runs), held here, would keep a stdin from ever ending. */
+	close_all_but(&ctl, 1);
+	stdio_to_devnull();
 	if (setup >= 0)
 		setup = sbx_confine_base(s, base, m);
 	nondefault_signals(&nondefault); /* once, not 64 calls per root */
@@ -531,7 +532,6 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 		struct sreq rq;
 		struct paths pa;
 		struct pipes p;
-		struct trace_opts o;
 		char **argv, **envp, *str;
 		int fds[SFD_N], r = setup, stage, clean;
 		int64_t cpu;
@@ -569,6 +569,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 		p.in[0] = fds[SFD_IN];
 		p.out[1] = fds[SFD_OUT];
 		p.err[1] = fds[SFD_ERR];
+		p.ev[1] = fds[SFD_EV];
 		p.xerr[1] = fds[SFD_XERR];
 		/* SysV IPC objects and POSIX message queues outlive their
 		 * processes: a fresh IPC namespace for each run, so that
@@ -599,28 +600,16 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 
 			(void)w;
 		}
-		close_fd(&p.in[0]);
-		close_fd(&p.out[1]);
-		close_fd(&p.err[1]);
-		close_fd(&p.xerr[1]);
-		cpu = 0;
-		if (root > 0) {
-			memset(&o, 0, sizeof(o));
-			o.root = root;
-			o.evfd = fds[SFD_EV];
-			o.trace = s->trace;
-			o.budget = (long)rq.limits.processes;
-			o.pid1 = true;
-			cpu = trace_helper_loop(&o);
-		}
+		cpu = root > 0 ? follow_root(&req, root, &p, true) : 0;
 		clean = sbx_confine_clean(m);
 		/* DONE, then end of file: the end of the run for the
-		 * supervisor, after the work dir's bind went, so that it may
-		 * remove the dir. arg 1: the temp dirs could not be emptied,
-		 * so this helper serves no more runs. */
+		 * supervisor, after the temp dirs were emptied and any bind
+		 * went, so that it may remove the work dir. arg 1: the temp
+		 * dirs could not be emptied, so this helper serves no more
+		 * runs. */
 		if (root > 0)
-			tree_ev_write(fds[SFD_EV], TREE_EV_DONE, 0, clean < 0, cpu, NULL, 0);
-		close(fds[SFD_EV]);
+			tree_ev_write(p.ev[1], TREE_EV_DONE, 0, clean < 0, cpu, NULL, 0);
+		close_pipes(&p);
 		free(argv);
 		free(envp);
 		if (clean < 0)
