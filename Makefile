@@ -32,7 +32,10 @@ CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(OPT) $(SAN) \
 LIBS        = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
-LIB_SRC    := $(filter-out grader/main.c,$(wildcard grader/*.c))
+# The library, one folder per stage (README: "Source layout").
+STAGES     := base model load exec judge grade report
+LIB_SRC    := $(foreach d,$(STAGES),$(wildcard grader/$(d)/*.c))
+LIB_HDR    := $(foreach d,$(STAGES),$(wildcard grader/$(d)/*.h))
 LIB_OBJ    := $(LIB_SRC:grader/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,9 +56,10 @@ deps-test:
 
 # ---- the grader ------------------------------------------------------------
 
-$(BUILD)/obj/%.o: grader/%.c $(wildcard grader/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: grader/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -iquote grader -c $< -o $@
 
 $(BUILD)/libgrader.a: $(LIB_OBJ)
 	$(Q)rm -f $@
@@ -65,7 +69,7 @@ $(BUILD)/grader: $(BUILD)/obj/main.o $(BUILD)/libgrader.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/fixture:
+$(BUILD)/tests $(BUILD)/fixture:
 	mkdir -p $@
 
 # ---- tests -----------------------------------------------------------------

@@ -16,13 +16,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "grade.h"
-#include "report.h"
-#include "result.h"
-#include "sandbox.h"
-#include "spec.h"
-#include "util.h"
+#include "grade/batch.h"
+#include "grade/grade.h"
+#include "report/report.h"
+#include "model/result.h"
+#include "exec/sandbox.h"
+#include "load/spec.h"
+#include "base/util.h"
 
 enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 

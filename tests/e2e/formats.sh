@@ -30,7 +30,7 @@ if [ -f "$xsd" ]; then
 else
 	not_ok "JUnit schema missing: expected at $xsd (../shared/schemas/junit.xsd from the repository root)"
 fi
-schema=$repo/grader/report-schema.json
+schema=$repo/grader/report/report-schema.json
 # Debian's python3 with python3-jsonschema and python3-yaml (make
 # deps-test installs them); another python3 on PATH may lack them.
 py=python3
@@ -93,13 +93,13 @@ for e in errors[:5]:
 sys.exit(1 if errors else 0)
 EOF
 		then
-			ok "$2: JSON report validates against grader/report-schema.json"
+			ok "$2: JSON report validates against grader/report/report-schema.json"
 		else
-			not_ok "$2: JSON report validates against grader/report-schema.json"
+			not_ok "$2: JSON report validates against grader/report/report-schema.json"
 			cat "$tmp/schema.out"
 		fi
 	else
-		ok "$2: JSON report validates against grader/report-schema.json # SKIP python3 with jsonschema not available"
+		ok "$2: JSON report validates against grader/report/report-schema.json # SKIP python3 with jsonschema not available"
 	fi
 }
 
@@ -325,7 +325,7 @@ fi
 src=$tmp/ag/source
 check "zip: setup.sh and run_autograder at the top" test -f "$src/setup.sh" -a -f "$src/run_autograder"
 check "zip: the grader's sources and specs" \
-	test -f "$src/Makefile" -a -f "$src/grader/main.c" -a -f "$src/grader/report.h" -a -f "$src/specs/ex01.yaml"
+	test -f "$src/Makefile" -a -f "$src/grader/main.c" -a -f "$src/grader/report/report.h" -a -f "$src/specs/ex01.yaml"
 check "zip: no tests/" test ! -e "$src/tests"
 
 # setup.sh builds from nothing but the zip; -O0 and no apt-get to keep it

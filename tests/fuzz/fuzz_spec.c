@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spec.h"
-#include "util.h"
+#include "load/spec.h"
+#include "base/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -21,8 +21,7 @@ trap 'rm -rf "$stage"' EXIT
 cp tests/platform/gradescope/setup.sh tests/platform/gradescope/run_autograder "$stage/"
 chmod 755 "$stage/setup.sh" "$stage/run_autograder"
 cp Makefile LICENSE "$stage/"
-mkdir "$stage/grader"
-cp grader/*.c grader/*.h grader/*.json "$stage/grader/"
+cp -R grader "$stage/grader"
 cp -R specs "$stage/specs"
 
 mkdir -p "$(dirname "$zip")"

@@ -10,11 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "fsutil.h"
-#include "html.h"
-#include "sandbox.h"
-#include "util.h"
+#include "grade/batch.h"
+#include "base/fsutil.h"
+#include "report/html.h"
+#include "exec/sandbox.h"
+#include "base/util.h"
 
 /* ---- helpers -------------------------------------------------------- */
 

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "result.h"
-#include "spec.h"
-#include "tree.h"
+#include "judge/check.h"
+#include "model/result.h"
+#include "load/spec.h"
+#include "model/tree.h"
 
 #define MS 1000000LL
 #define W_EXIT(n) ((n) << 8)

@@ -13,14 +13,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report.h"
-#include "report_priv.h"
-#include "result.h"
-#include "tree.h"
-#include "util.h"
+#include "report/report.h"
+#include "report/report_priv.h"
+#include "model/result.h"
+#include "model/tree.h"
+#include "base/util.h"
 
 #define JUNIT_XSD "/work/shared/schemas/junit.xsd"
-#define REPORT_SCHEMA "grader/report-schema.json"
+#define REPORT_SCHEMA "grader/report/report-schema.json"
 
 typedef int (*writer_fn)(const struct result *, const struct report_opts *,
 			 FILE *, struct err *);

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "result.h"
-#include "util.h"
+#include "model/result.h"
+#include "base/util.h"
 
 static struct result_check *check(struct result_test *t, enum result_status st,
 				  double max)

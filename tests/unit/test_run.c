@@ -13,11 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "run.h"
-#include "sandbox.h"
-#include "spec.h"
-#include "tree.h"
+#include "base/fsutil.h"
+#include "exec/run.h"
+#include "exec/sandbox.h"
+#include "load/spec.h"
+#include "model/tree.h"
 
 static const enum sbx_level levels[] = { SBX_L1, SBX_L2, SBX_L3 };
 static char fixture[4096];

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spec.h"
+#include "load/spec.h"
 
 #define BAD_SPECS "tests/bad_specs"
 

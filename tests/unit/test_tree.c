@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tree.h"
+#include "model/tree.h"
 
 #define MS 1000000LL
 #define W_EXIT(n) ((n) << 8)

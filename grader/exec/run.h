@@ -1,0 +1,118 @@
+/* run.h - run one command under containment, feed stdin, capture output.
+ *
+ * Theory of operation. Three kinds of process take part:
+ *
+ *   grader (supervisor)       owns the pipes, the clock and the verdict;
+ *    │                        never runs student code
+ *    └─ helper                pid 1 of fresh namespaces (L1/L2), or a
+ *        │                    child subreaper (L3); starts the root
+ *        │                    vfork-style, traces the tree with ptrace,
+ *        │                    reaps every process, enforces the fork
+ *        │                    budget, and writes tree events to the
+ *        │                    supervisor; exits when it has no child
+ *        │                    left (or, in a session, waits for the next
+ *        │                    run). At L1/L2 a child in between, which
+ *        │                    made the namespaces, waits for it and
+ *        │                    exits with its status: the supervisor
+ *        │                    watches and kills that one.
+ *        └─ root              the student program: own session, rlimits,
+ *            └─ ...           unprivileged uid, only fds 0 1 2, default
+ *                             signals, then exec
+ *
+ * Pipes: stdin (supervisor writes), stdout and stderr (supervisor reads),
+ * events (helper writes), exec-error (close-on-exec; the root writes
+ * {stage, errno} if anything before exec fails). The supervisor runs one
+ * poll() loop over all of them and a pidfd of the helper, with a monotonic
+ * deadline. A run ends when the helper has exited and stdout and stderr
+ * are at end of file: that is, when the root and everything it left
+ * behind has ended. When a limit strikes, the whole tree is killed: at
+ * L1/L2 killing the helper (pid 1) ends the namespace; at L3 ptrace's
+ * exit-kill ends every traced process and /proc is searched for the rest
+ * (and, should the helper itself be gone, for descendants of the caller).
+ *
+ * At L1/L2 the helper also confines the file system (sandbox.h): a
+ * read-only view, private temp dirs, and only the run's own work dir
+ * writable. A root killed by SIGSEGV, SIGABRT, SIGBUS or SIGKILL whose
+ * peak address space (traced runs) reached 7/8 of the memory limit gets
+ * the memory-limit verdict.
+ *
+ * The caller must ignore SIGPIPE (main.c does): a program that exits
+ * without reading all its stdin makes the supervisor's writes fail with
+ * EPIPE, which is not an error.
+ *
+ * Sessions. At L1/L2 a helper costs a fork, four namespaces, a /proc and
+ * a dozen mounts, made and torn down again: most of a trivial test's
+ * time. A session keeps one helper for many runs (a submission's builds
+ * and tests): it makes the namespaces, the read-only view and the hidden
+ * paths once, and for each run receives a request over a socket (argv,
+ * environment, limits, and the run's five pipe ends as SCM_RIGHTS), finds
+ * its temp dirs empty and the work dir in place (the session's base dir,
+ * put back once), starts the root, follows the
+ * tree until every process of the run has ended, empties the temp dirs,
+ * sends TREE_EV_DONE (with the tree's CPU time) and closes the event
+ * pipe: the end of the run for the supervisor, exactly as the per-run
+ * helper's exit is. Pids go on counting up between runs (placeholders
+ * bind the real ones). A run cut short by a limit kills the helper, and
+ * with it the namespace; the next run starts a new one. At L3, or when a
+ * request is too large for one message, a run gets its own helper as
+ * before.
+ *
+ * Ownership: run_result_release() frees what a result holds (its captured
+ * buffers and tree). run_command() returns -1 only for the grader's own
+ * failures (no pipe, no fork); everything the student program does is a
+ * verdict in the result.
+ */
+#ifndef GRADER_RUN_H
+#define GRADER_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "model/result.h"
+#include "exec/sandbox.h"
+#include "load/spec.h"
+#include "model/tree.h"
+#include "base/util.h"
+
+struct run_request {
+	char *const *argv;        /* argv[0] is looked up in PATH if it has
+	                             no slash */
+	const char *cwd;          /* work dir; must exist */
+	char *const *envp;        /* full environment for the program */
+	const char *stdin_data;   /* NULL: empty stdin */
+	size_t stdin_len;
+	struct spec_limits limits;/* effective limits, all set */
+	const struct sbx *sbx;
+	struct run_session *session; /* NULL: a helper of its own */
+};
+
+struct run_result {
+	enum result_verdict verdict;
+	char *verdict_text;       /* for people; NULL for a normal end */
+	bool root_ended;
+	int root_wstatus;         /* valid when root_ended */
+	int exec_errno;           /* when VERDICT_EXEC_FAILED */
+	const char *exec_stage;   /* "exec", "chdir", "setuid", ... */
+	int64_t wall_ns;
+	int64_t cpu_ns;           /* user+system of the whole tree */
+	struct sbuf out, err;     /* captured, at most limits.capture each */
+	uint64_t out_total, err_total;
+	struct tree *tree;        /* always set; tree->traced tells if real */
+};
+
+int run_command(const struct run_request *req, struct run_result *res,
+		struct err *e);
+
+/* A session for runs whose work dirs all lie below base (an existing
+ * dir). Every run sees base, writable as its permissions allow: keep in
+ * it only the dir of the run under way (grade.c moves a built dir out of
+ * it before its tests). The helper starts with the first run;
+ * run_session_free() ends it (and whatever it still runs) and frees the
+ * session. NULL is allowed. */
+struct run_session *run_session_new(const char *base);
+void run_session_free(struct run_session *ss);
+void run_result_release(struct run_result *res);
+
+#endif

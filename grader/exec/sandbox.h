@@ -1,0 +1,160 @@
+/* sandbox.h - how strongly student programs can be contained here.
+ *
+ * Probed once at start (sbx_probe forks a throwaway child that tries the
+ * namespaces and ptrace), then passed to every run:
+ *
+ *   L1  root: pid+mount+net+ipc+uts namespaces, student code runs as a
+ *       dedicated unprivileged uid; the helper is pid 1 and sees the pids
+ *       the student prints.
+ *   L2  ordinary user: the same inside a user namespace that maps the
+ *       user to itself, so that student code runs without capabilities
+ *       (it cannot undo the mounts below).
+ *   L3  no namespaces: the helper is a child subreaper; everything is
+ *       killed by ptrace's exit-kill or by stopping every descendant found
+ *       in /proc; no network isolation. When the grader is root, student
+ *       code still runs as the dedicated uid; otherwise it could signal
+ *       the grader: reports warn.
+ *
+ * At L1 and L2 the helper also gives the run a private view of the file
+ * system (sbx_confine_fs): everything read-only (Linux 5.12 and later),
+ * a fresh writable tmpfs over /tmp, /var/tmp, /dev/shm and the grader's
+ * temp base ($TMPDIR), an empty one over /run, the grader's $HOME and
+ * every path passed to sbx_hide() (spec dirs, other submissions), a
+ * private /dev/pts, and only the run's own work dir put back, writable.
+ * Other runs' work dirs, the grader's terminal and the user's sockets are
+ * out of sight; what the student writes outside its work dir vanishes
+ * with the run.
+ *
+ * Nothing here allocates but sbx_confine_clean (below); sbx_describe
+ * appends to an sbuf.
+ */
+#ifndef GRADER_SANDBOX_H
+#define GRADER_SANDBOX_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+#include "base/util.h"
+
+enum sbx_level {
+	SBX_AUTO = 0,  /* only as a request: the strongest available */
+	SBX_L1 = 1,
+	SBX_L2 = 2,
+	SBX_L3 = 3,
+};
+
+#define SBX_HIDE_MAX 16
+#define SBX_PATH_MAX 1024
+
+struct sbx {
+	enum sbx_level level;
+	int clone_flags;      /* namespaces to create (0 at L3) */
+	bool netns;           /* student code has no network */
+	bool can_trace;       /* ptrace works at this level */
+	bool trace;           /* trace runs (can_trace and not disabled) */
+	bool drop_uid;        /* run student code as uid/gid below */
+	uid_t uid;
+	gid_t gid;
+	uid_t outer_uid;      /* the grader's own uid/gid, for L2's maps */
+	gid_t outer_gid;
+	char why_weaker[256]; /* why a stronger level was not possible */
+	int netns_fd;         /* an empty network namespace every run joins
+	                         instead of making its own, or -1; see
+	                         sbx_share_netns */
+	int nhide;            /* paths hidden from student code (L1, L2) */
+	char hide[SBX_HIDE_MAX][SBX_PATH_MAX];
+};
+
+/* Pick the strongest level not stronger than `want` allows (SBX_AUTO: the
+ * strongest). want_trace false disables tracing. uid/gid are used at L1
+ * (pass 65534 for nobody). Returns 0, or -1 when even L3 cannot work
+ * (no fork). */
+int sbx_probe(struct sbx *s, enum sbx_level want, bool want_trace,
+	      uid_t uid, gid_t gid, struct err *e);
+
+/* At L1, make one empty network namespace for the runs that follow to
+ * join (the helper setns()es into it) instead of each run creating its
+ * own: a network namespace costs 0.4-0.8 ms to create and more to tear
+ * down, most of a trivial test's time. Grading shares one per submission,
+ * so that runs of different students never share one. Does nothing, and
+ * keeps the per-run namespace, where it cannot be made. Release with
+ * sbx_release_netns(), which restores the per-run namespace. */
+void sbx_share_netns(struct sbx *s);
+void sbx_release_netns(struct sbx *s);
+
+/* Hide a directory (a spec dir, the submissions, the reports) from
+ * student code: at L1 and L2 each run sees an empty read-only tmpfs in
+ * its place. A path that does not exist is ignored. Returns 0, or -1 with
+ * e set: "/" or a path too long, or more than SBX_HIDE_MAX of them. A
+ * hidden dir that holds the run's work dir or its program is still
+ * covered, and those two are put back. */
+int sbx_hide(struct sbx *s, const char *path, struct err *e);
+
+/* "L1: pid, mount, net, ipc and uts namespaces; uid 65534; traced" */
+void sbx_describe(const struct sbx *s, struct sbuf *out);
+
+/* Called in the helper, right after it was created with s->clone_flags:
+ * finish the namespaces (uid maps at L2, private mounts and a fresh /proc,
+ * the loopback left down) or become a child subreaper at L3.
+ * Async-signal-safe. Returns 0 or -errno. */
+int sbx_enter_helper(const struct sbx *s);
+
+/* Called in the helper after sbx_enter_helper at L1 and L2 (does nothing
+ * at L3): make every mount read-only, cover the temp dirs with fresh
+ * tmpfs mounts of at most tmpfs_size bytes each and the hidden paths
+ * with empty ones, mount a private /dev/pts, then put back workdir,
+ * writable, (and the directory of program, read-only, when it lies under
+ * a covered dir) at the same path. Both are absolute, real paths, or NULL
+ * (the probe). Then chdir "/". Returns 0 or -errno.
+ *
+ * The same in steps, for a helper that serves many runs (run.h's
+ * sessions): sbx_confine_base once (read-only view, hidden paths,
+ * /dev/pts; `keep`, the dir every work dir lies in, is never covered);
+ * sbx_confine_temp before each run (the temp dirs covered the first time,
+ * resized when tmpfs_size changes); once, sbx_confine_share (a dir put
+ * back, writable, for every run: the work dirs of the runs inside it need
+ * nothing more); sbx_confine_run (the work dir and the program's dir put
+ * back, unless inside the shared dir); and once the run's processes have
+ * all ended, sbx_confine_clean (those binds detached, everything in the
+ * temp dirs removed but the shared dir, so that the next run finds them
+ * empty; -1 when something could not be removed: then the helper must
+ * not serve another run). The state lives in struct sbx_mounts, owned by
+ * the helper, with a descriptor of each covered temp dir (what the cover
+ * hides: the work dirs). Only sbx_confine_clean allocates (fs_empty_dir
+ * reads directories). */
+#define SBX_COVER_MAX (6 + SBX_HIDE_MAX)
+
+struct sbx_mounts {
+	struct cover {
+		char path[PATH_MAX];
+		int kind;             /* COVER_TMP or COVER_HIDE */
+		int realfd;           /* O_PATH of the dir under it, or -1 */
+	} cov[SBX_COVER_MAX];         /* what gets covered, outer dirs only */
+	int ncov;
+	char bound[2][PATH_MAX];      /* this run's binds */
+	char shared[PATH_MAX];        /* bound for every run, or "" */
+	int nbound;
+	unsigned long long tmpfs_size;/* of the temp dirs' covers */
+	bool ro;                      /* the view is read-only */
+	bool base;                    /* sbx_confine_base did its part */
+	bool temp;                    /* the temp dirs are covered */
+};
+
+enum { COVER_TMP, COVER_HIDE };
+
+int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
+		   unsigned long long tmpfs_size);
+int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m);
+int sbx_confine_temp(struct sbx_mounts *m, unsigned long long tmpfs_size);
+int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program);
+int sbx_confine_share(struct sbx_mounts *m, const char *dir);
+int sbx_confine_clean(struct sbx_mounts *m);
+
+/* Stop, then kill, every descendant of ancestor found in /proc, until
+ * none is left; used at L3 where no namespace ends them. Returns the
+ * number of processes killed. */
+int sbx_kill_descendants(pid_t ancestor);
+
+#endif

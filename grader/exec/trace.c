@@ -1,0 +1,529 @@
+/* trace.c - the helper's ptrace loop: follow every process of a run.
+ *
+ * Theory of operation. The root calls PTRACE_TRACEME and execs, which
+ * stops it with a SIGTRAP before the program's first instruction (it is
+ * started vfork-style, so it cannot stop itself before exec: its parent
+ * waits for that exec); the helper reports that first exec, sets the
+ * event options on it and lets it go.
+ * From then on every fork, vfork and clone attaches the new task
+ * automatically (it starts with a SIGSTOP that is swallowed here), and the
+ * helper sees, for every task:
+ *
+ *   PTRACE_EVENT_FORK/VFORK/CLONE  -> TREE_EV_CREATE (threads are noted,
+ *                                     not reported: they are not processes)
+ *   PTRACE_EVENT_EXEC              -> TREE_EV_EXEC + TREE_EV_FDS(at exec),
+ *                                     for a process's first EXEC_MAX execs
+ *   PTRACE_EVENT_EXIT              -> TREE_EV_FDS(at exit; val = how many
+ *                                     descriptors were open) +
+ *                                     TREE_EV_EXITING (val = VmPeak, bytes)
+ *   waitpid: exited or killed      -> TREE_EV_ENDED the first time,
+ *                                     TREE_EV_REAPED when the helper reaps
+ *                                     a zombie its parent left behind
+ *
+ * A traced process that is not the helper's child is reported to the
+ * helper once (as tracer) and then stays a zombie for its real parent. If
+ * that parent ends without waiting, the zombie is re-parented to the helper
+ * (pid 1 or subreaper), which reaps it: a second report for the same pid.
+ * That is how "reaped by its parent" and "left a zombie" are told apart
+ * without tracing wait() calls.
+ *
+ * The helper's memory and the supervisor's stay bounded whatever the tree
+ * does: threads are not reported, processes are capped by the budget, and
+ * an exec loop reports only its first EXEC_MAX execs.
+ *
+ * Signals other than the initial SIGSTOP are passed on unchanged. A task
+ * that stops itself is let go again by the next PTRACE_CONT: a stopped
+ * process cannot hang a run, the wall-time limit still applies.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec/trace.h"
+#include "model/tree.h"
+
+#define PTRACE_OPTS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |            \
+		     PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |            \
+		     PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
+
+/* Execs reported per process: enough for any exercise (a shell that runs
+ * a few commands); an exec loop would otherwise grow the tree without
+ * bound. */
+#define EXEC_MAX 64
+
+/* What the helper knows of one task (process or thread). */
+struct task {
+	pid_t pid;
+	pid_t tgid;          /* its process: itself, or the thread's leader */
+	unsigned nexec;      /* execs seen */
+	unsigned started:1;  /* its initial SIGSTOP was seen */
+	unsigned known:1;    /* announced by its creator's event */
+	unsigned thread:1;
+	unsigned ended:1;    /* TREE_EV_ENDED sent */
+	unsigned used:1;
+};
+
+struct tracer {
+	const struct trace_opts *o;
+	struct task *tasks;  /* open addressing on pid */
+	size_t cap, n;
+	long created;        /* processes created (not threads) */
+	int killing;         /* the budget was exceeded */
+	pid_t self;
+};
+
+static struct task *task_find(struct tracer *t, pid_t pid, int add)
+{
+	size_t i, mask;
+
+	if (add && (t->n + 1) * 2 > t->cap) {
+		struct task *old = t->tasks;
+		size_t oldcap = t->cap, j;
+
+		t->cap = oldcap ? oldcap * 2 : 256;
+		t->tasks = calloc(t->cap, sizeof(*t->tasks));
+		if (!t->tasks) {
+			/* Out of memory in the helper: stop tracking new
+			 * tasks rather than crash; the run still ends. */
+			t->tasks = old;
+			t->cap = oldcap;
+			return NULL;
+		}
+		t->n = 0;
+		for (j = 0; j < oldcap; j++) {
+			if (old[j].used) {
+				struct task *nt = task_find(t, old[j].pid, 1);
+				*nt = old[j];
+			}
+		}
+		free(old);
+	}
+	if (!t->cap)
+		return NULL;
+	mask = t->cap - 1;
+	for (i = (size_t)pid & mask;; i = (i + 1) & mask) {
+		if (!t->tasks[i].used) {
+			if (!add)
+				return NULL;
+			memset(&t->tasks[i], 0, sizeof(t->tasks[i]));
+			t->tasks[i].used = 1;
+			t->tasks[i].pid = pid;
+			t->tasks[i].tgid = pid;
+			t->n++;
+			return &t->tasks[i];
+		}
+		if (t->tasks[i].pid == pid)
+			return &t->tasks[i];
+	}
+}
+
+/* Forget a task. Deleting from open addressing needs a re-insert of the
+ * cluster that follows. */
+static void task_forget(struct tracer *t, pid_t pid)
+{
+	size_t i, j, mask;
+
+	if (!t->cap)
+		return;
+	mask = t->cap - 1;
+	for (i = (size_t)pid & mask; t->tasks[i].used; i = (i + 1) & mask)
+		if (t->tasks[i].pid == pid)
+			break;
+	if (!t->tasks[i].used)
+		return;
+	t->tasks[i].used = 0;
+	t->n--;
+	for (j = (i + 1) & mask; t->tasks[j].used; j = (j + 1) & mask) {
+		struct task moved = t->tasks[j];
+
+		t->tasks[j].used = 0;
+		t->n--;
+		*task_find(t, moved.pid, 1) = moved;
+	}
+}
+
+/* The task for a pid that is just being born: a stale entry of an ended
+ * process whose pid the kernel reused is started afresh. */
+static struct task *task_fresh(struct tracer *t, pid_t pid)
+{
+	struct task *task = task_find(t, pid, 1);
+
+	if (task && task->ended) {
+		memset(task, 0, sizeof(*task));
+		task->used = 1;
+		task->pid = pid;
+		task->tgid = pid;
+	}
+	return task;
+}
+
+static void emit(struct tracer *t, uint32_t type, pid_t pid, int arg,
+		 int64_t val, const void *payload, size_t len)
+{
+	/* A failed write means the supervisor is gone or killed us: there is
+	 * nothing better to do than go on reaping. */
+	(void)tree_ev_write(t->o->evfd, type, pid, arg, val, payload, len);
+}
+
+/* Read a small /proc file into buf; returns bytes read or -1. */
+static ssize_t read_proc(pid_t pid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n, total = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < size) {
+		n = read(fd, buf + total, size - (size_t)total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	return total;
+}
+
+/* "Tgid:", "PPid:" or "VmPeak:" (in kB) from /proc/PID/status; -1 when
+ * unreadable. */
+static long status_field(pid_t pid, const char *field)
+{
+	char buf[2048], *p;
+	ssize_t n = read_proc(pid, "status", buf, sizeof(buf) - 1);
+	size_t flen = strlen(field);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (p = buf; p && *p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!strncmp(p, field, flen) && p[flen] == ':')
+			return strtol(p + flen + 1, NULL, 10);
+	}
+	return -1;
+}
+
+static void send_fds(struct tracer *t, pid_t pid, int at)
+{
+	char dirpath[64], linkpath[384], target[512], payload[TREE_EV_PAYLOAD_MAX];
+	size_t len = 0;
+	struct dirent *de;
+	long count = 0;
+	int full = 0;
+	DIR *d;
+
+	snprintf(dirpath, sizeof(dirpath), "/proc/%d/fd", (int)pid);
+	d = opendir(dirpath);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		ssize_t n;
+		int w;
+
+		if (de->d_name[0] == '.')
+			continue;
+		count++;
+		if (full)
+			continue; /* only counted from here on */
+		snprintf(linkpath, sizeof(linkpath), "%s/%s", dirpath, de->d_name);
+		n = readlink(linkpath, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		w = snprintf(payload + len, sizeof(payload) - len, "%s %s\n",
+			     de->d_name, target);
+		if (w < 0 || (size_t)w >= sizeof(payload) - len) {
+			full = 1; /* a process with hundreds of fds: keep the first */
+			continue;
+		}
+		len += (size_t)w;
+	}
+	closedir(d);
+	emit(t, TREE_EV_FDS, pid, at, count, payload, len);
+}
+
+static void send_exec(struct tracer *t, pid_t pid)
+{
+	char payload[TREE_EV_PAYLOAD_MAX], exe[64], path[1024];
+	uint64_t dev = 0, ino = 0;
+	struct stat st;
+	size_t len = 16;
+	ssize_t n;
+
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
+	if (stat(exe, &st) == 0) {
+		dev = (uint64_t)st.st_dev;
+		ino = (uint64_t)st.st_ino;
+	}
+	memcpy(payload, &dev, 8);
+	memcpy(payload + 8, &ino, 8);
+	n = readlink(exe, path, sizeof(path) - 1);
+	if (n < 0)
+		n = 0;
+	path[n] = '\0';
+	memcpy(payload + len, path, (size_t)n + 1);
+	len += (size_t)n + 1;
+	n = read_proc(pid, "cmdline", payload + len, sizeof(payload) - len - 1);
+	if (n > 0) {
+		len += (size_t)n;
+		if (payload[len - 1] != '\0')
+			payload[len++] = '\0'; /* cut in the middle of an arg */
+	}
+	emit(t, TREE_EV_EXEC, pid, 0, 0, payload, len);
+	send_fds(t, pid, TREE_AT_EXEC);
+}
+
+/* How a task was created, from the event and, on x86-64, the system call
+ * the creator is stopped in: fork() is a clone(2) in glibc, so only
+ * clone3(2) is told apart by the syscall number. */
+static int create_kind(pid_t creator, int event)
+{
+	if (event == PTRACE_EVENT_VFORK)
+		return TREE_VFORK;
+	if (event == PTRACE_EVENT_CLONE)
+		return TREE_CLONE;
+#if defined(__x86_64__) && defined(SYS_clone3)
+	{
+		struct user_regs_struct regs;
+
+		if (ptrace(PTRACE_GETREGS, creator, 0, &regs) == 0 &&
+		    regs.orig_rax == SYS_clone3)
+			return TREE_CLONE3;
+	}
+#else
+	(void)creator;
+#endif
+	return TREE_FORK;
+}
+
+static void kill_all(struct tracer *t)
+{
+	size_t i;
+
+	if (t->o->pid1)
+		kill(-1, SIGKILL); /* from pid 1: everything in the namespace */
+	for (i = 0; i < t->cap; i++)
+		if (t->tasks[i].used && !t->tasks[i].ended)
+			kill(t->tasks[i].pid, SIGKILL);
+}
+
+static void on_create(struct tracer *t, pid_t pid, int event)
+{
+	unsigned long msg = 0;
+	struct task *parent = task_find(t, pid, 0);
+	struct task *child;
+	pid_t newpid;
+	long tgid;
+
+	if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) < 0)
+		return;
+	newpid = (pid_t)msg;
+	child = task_fresh(t, newpid);
+	if (!child)
+		return;
+	child->known = 1;
+	if (event == PTRACE_EVENT_CLONE) {
+		tgid = status_field(newpid, "Tgid");
+		if (tgid > 0 && tgid != newpid) {
+			child->thread = 1;
+			child->tgid = (pid_t)tgid;
+			return;
+		}
+	}
+	if (t->killing) {
+		/* Born while the tree is being killed: it never runs. */
+		kill(newpid, SIGKILL);
+		return;
+	}
+	t->created++;
+	emit(t, TREE_EV_CREATE, newpid, parent ? parent->tgid : pid,
+	     create_kind(pid, event), NULL, 0);
+	if (t->o->budget > 0 && t->created > t->o->budget && !t->killing) {
+		t->killing = 1;
+		emit(t, TREE_EV_BUDGET, newpid, 0, t->o->budget, NULL, 0);
+		kill_all(t);
+	}
+}
+
+static void on_exit_event(struct tracer *t, pid_t pid)
+{
+	struct task *task = task_find(t, pid, 0);
+	char comm[32];
+	ssize_t n;
+	long ppid, vmpeak;
+
+	if (task && task->thread)
+		return;
+	send_fds(t, pid, TREE_AT_EXIT);
+	ppid = status_field(pid, "PPid");
+	/* The address space is still there at this stop: its peak tells a
+	 * crash from a refused allocation (run.c's memory verdict). */
+	vmpeak = status_field(pid, "VmPeak");
+	n = read_proc(pid, "comm", comm, sizeof(comm) - 1);
+	if (n < 0)
+		n = 0;
+	if (n > 0 && comm[n - 1] == '\n')
+		n--;
+	comm[n] = '\0';
+	emit(t, TREE_EV_EXITING, pid, (int)ppid, vmpeak > 0 ? (int64_t)vmpeak * 1024 : 0,
+	     comm, (size_t)n);
+}
+
+static void on_stop(struct tracer *t, pid_t pid, int status)
+{
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+	struct task *task = task_fresh(t, pid);
+	int inject = 0;
+
+	if (sig == SIGTRAP && event) {
+		switch (event) {
+		case PTRACE_EVENT_FORK:
+		case PTRACE_EVENT_VFORK:
+		case PTRACE_EVENT_CLONE:
+			on_create(t, pid, event);
+			break;
+		case PTRACE_EVENT_EXEC:
+			if (task && task->thread) {
+				/* A thread exec'd: it took over the leader's
+				 * pid, which the kernel reports here. */
+				task->thread = 0;
+			}
+			if (!task || task->nexec++ < EXEC_MAX)
+				send_exec(t, pid);
+			break;
+		case PTRACE_EVENT_EXIT:
+			on_exit_event(t, pid);
+			break;
+		default:
+			break;
+		}
+	} else if (sig == SIGSTOP && task && !task->started) {
+		/* The initial stop of a new tracee (or the root's own). */
+		task->started = 1;
+	} else {
+		inject = sig;
+	}
+	if (task)
+		task->started = 1;
+	if (t->killing) {
+		/* After the budget struck, every task that stops is killed:
+		 * nothing forks again on its way out. */
+		kill(pid, SIGKILL);
+		inject = 0;
+	}
+	if (ptrace(PTRACE_CONT, pid, 0, (void *)(long)inject) < 0 && errno != ESRCH)
+		kill(pid, SIGKILL);
+}
+
+static void on_end(struct tracer *t, pid_t pid, int status)
+{
+	struct task *task = task_find(t, pid, 0);
+
+	if (task && task->thread) {
+		task_forget(t, pid);
+		return;
+	}
+	if (task && task->ended) {
+		/* Second report: the helper reaped a zombie that its parent
+		 * left behind when it ended without waiting. */
+		emit(t, TREE_EV_REAPED, pid, 1, 0, NULL, 0);
+		task_forget(t, pid);
+		return;
+	}
+	emit(t, TREE_EV_ENDED, pid, status, 0, NULL, 0);
+	if (task)
+		task->ended = 1;
+	/* When the helper was the real parent (the root, an orphan), this
+	 * one report also reaped it: the tree tells from ppid_at_exit. */
+}
+
+static int64_t cpu_ns(const struct rusage *ru)
+{
+	return ((int64_t)ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000000LL +
+	       ((int64_t)ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000LL;
+}
+
+int64_t trace_helper_loop(const struct trace_opts *o)
+{
+	struct rusage before, after;
+	struct tracer t;
+	struct task *root;
+	int status;
+	pid_t pid;
+
+	memset(&t, 0, sizeof(t));
+	t.o = o;
+	t.self = getpid();
+	getrusage(RUSAGE_CHILDREN, &before);
+	root = task_find(&t, o->root, 1);
+
+	if (o->trace) {
+		pid = waitpid(o->root, &status, __WALL);
+		if (pid == o->root && WIFSTOPPED(status)) {
+			if (ptrace(PTRACE_SETOPTIONS, o->root, 0,
+				   (void *)(long)PTRACE_OPTS) < 0) {
+				char why[160];
+				int n = snprintf(why, sizeof(why),
+						 "ptrace refused: %s", strerror(errno));
+				emit(&t, TREE_EV_NOTRACE, o->root, 0, 0, why, (size_t)n);
+				emit(&t, TREE_EV_ROOT, o->root, 0, t.self, NULL, 0);
+				ptrace(PTRACE_DETACH, o->root, 0, 0);
+				kill(o->root, SIGCONT);
+			} else {
+				emit(&t, TREE_EV_ROOT, o->root, 0, t.self, NULL, 0);
+				if (root) {
+					root->started = 1;
+					root->nexec++;
+				}
+				/* The stop is the SIGTRAP of its first exec,
+				 * made before the options were set: report
+				 * that exec here, then swallow the signal. */
+				send_exec(&t, o->root);
+				ptrace(PTRACE_CONT, o->root, 0, 0);
+			}
+		} else if (pid == o->root) {
+			/* The root died before exec (its setup failed). */
+			emit(&t, TREE_EV_ROOT, o->root, 0, t.self, NULL, 0);
+			on_end(&t, pid, status);
+		}
+	} else {
+		emit(&t, TREE_EV_ROOT, o->root, 0, t.self, NULL, 0);
+	}
+
+	for (;;) {
+		pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: every process has ended */
+		}
+		if (WIFSTOPPED(status))
+			on_stop(&t, pid, status);
+		else if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_end(&t, pid, status);
+	}
+	/* The tree's CPU time: what the helper reaped during this run (a
+	 * session's helper serves many). */
+	getrusage(RUSAGE_CHILDREN, &after);
+	free(t.tasks);
+	return cpu_ns(&after) - cpu_ns(&before);
+}

@@ -1,0 +1,197 @@
+/* tree.h - the process tree of one run: the events the tracer sends, and
+ * the model the supervisor builds from them.
+ *
+ * The tracer (trace.c) runs in the helper process, next to the student
+ * program, and writes one binary record per event to a pipe; the
+ * supervisor reads them and feeds tree_apply(). Pids are those the
+ * student program sees (the pid namespace's, when there is one).
+ *
+ * Roles name processes by position, independent of pids:
+ *   "root"          the process the grader started
+ *   "root.2"        the second process root created (creation order)
+ *   "root.2.1"      the first process root.2 created
+ *   "root.*"        every process root created (checks apply to each)
+ *   "root.exit.1"   the child of root that ended first (by real end time)
+ *   "reaper"        whoever adopts orphans (pid 1 of the namespace, or the
+ *                   helper acting as child subreaper)
+ *   "*"             every process
+ * Formally: "root" or "*", then any number of ".N", ".*", ".exit.N" and
+ * ".exit.*" (children that ended, in end order); "*.1" is the first
+ * child of every process. "reaper" is not a process of the tree: it
+ * resolves to nothing (placeholders {pid:reaper} use reaper_pid).
+ * Every creation counts for positions (fork, vfork, clone); threads do
+ * not. Only creations by fork() count as forks in TCHECK_FORKS.
+ *
+ * Ownership: a struct tree owns all its procs and strings; tree_free().
+ */
+#ifndef GRADER_TREE_H
+#define GRADER_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/util.h"
+
+/* ---- wire format (helper -> supervisor) ------------------------------ */
+
+enum tree_ev_type {
+	TREE_EV_ROOT = 1,  /* pid = root; val = helper/reaper pid */
+	TREE_EV_CREATE,    /* pid = new process; arg = creator; val = kind */
+	TREE_EV_EXEC,      /* pid; payload: u64 dev, u64 ino, then
+	                      "path\0argv0\0argv1\0..." */
+	TREE_EV_FDS,       /* pid; arg = TREE_AT_EXEC/EXIT; payload lines
+	                      "FD TARGET\n" (TARGET as readlink shows it,
+	                      e.g. "pipe:[1234]", "/dev/null"); val = how
+	                      many descriptors were open (the payload may
+	                      list fewer) */
+	TREE_EV_EXITING,   /* pid; arg = real parent pid at exit; payload:
+	                      comm; val = VmPeak in bytes, 0 if unknown
+	                      (run.c reads it for the memory verdict) */
+	TREE_EV_ENDED,     /* pid; arg = wait status */
+	TREE_EV_REAPED,    /* pid was reaped by the reaper; arg = 1 when it was
+	                      a zombie its parent left behind */
+	TREE_EV_BUDGET,    /* the fork budget was exceeded: tree killed;
+	                      val = budget */
+	TREE_EV_NOTRACE,   /* tracing is not possible here; payload: why */
+	TREE_EV_DONE,      /* the helper saw every process end; val = the
+	                      tree's CPU time (ns); arg = 1 when a session's
+	                      helper serves no more runs (run.h) */
+};
+
+enum tree_create_kind {
+	TREE_ROOT = 0,
+	TREE_FORK,         /* fork(), or clone() used as fork */
+	TREE_VFORK,        /* vfork(), posix_spawn(), system(), popen() */
+	TREE_CLONE,        /* clone() with an unusual exit signal */
+	TREE_CLONE3,       /* clone3() */
+};
+
+enum { TREE_AT_EXEC = 0, TREE_AT_EXIT = 1 };
+
+#define TREE_EV_PAYLOAD_MAX 3840
+
+struct tree_ev {
+	uint32_t type;
+	uint32_t len;      /* payload bytes that follow the header */
+	int32_t pid;
+	int32_t arg;
+	int64_t val;
+	int64_t t_ns;      /* CLOCK_MONOTONIC */
+};
+
+/* Write one event (header + payload, truncated to the maximum) with a
+ * single write(2). Async-signal-safe; returns 0 or -1 with errno. */
+int tree_ev_write(int fd, uint32_t type, int32_t pid, int32_t arg,
+		  int64_t val, const void *payload, size_t len);
+
+struct tree;
+/* Apply every complete event in buf[0, len) to t. Returns the bytes
+ * used; the rest is the start of an event still being written: keep it
+ * and call again with more. Returns -1 when a header announces more than
+ * TREE_EV_PAYLOAD_MAX bytes: the stream cannot be trusted any more, so
+ * stop reading it (the tree stays incomplete). */
+ssize_t tree_feed(struct tree *t, const void *buf, size_t len);
+
+/* ---- model ------------------------------------------------------------ */
+
+struct tree_fd {
+	int fd;
+	char *target;
+};
+
+struct tree_exec {
+	char *path;
+	char **argv;        /* NULL-terminated */
+	uint64_t dev, ino;  /* of the executable file */
+	int64_t t_ns;
+	struct tree_fd *fds; /* open at exec, after close-on-exec */
+	size_t nfds;
+};
+
+enum tree_reap {
+	TREE_REAP_UNKNOWN = 0, /* still running, or the run was cut short */
+	TREE_REAP_PARENT,      /* its own parent waited for it */
+	TREE_REAP_REAPER,      /* the reaper did (orphan or left zombie) */
+};
+
+struct tree_proc {
+	int pid;
+	char *role;                 /* "root", "root.1", ... */
+	struct tree_proc *parent;   /* creator; NULL for root */
+	struct tree_proc **children; /* in creation order */
+	size_t nchildren, alloc_children;
+	enum tree_create_kind kind;
+	int64_t t_start, t_end;     /* t_end = 0 while alive */
+	struct tree_exec *execs;
+	size_t nexecs, alloc_execs;
+	bool ended;
+	int wstatus;
+	int ppid_at_exit;           /* real parent when it began to exit */
+	char comm[17];
+	enum tree_reap reaped_by;
+	bool left_zombie;           /* its parent ended without waiting */
+	bool orphaned;              /* its parent ended before it did */
+	bool has_exit_fds;
+	struct tree_fd *exit_fds;
+	size_t nexit_fds;
+};
+
+struct tree {
+	struct tree_proc **procs;   /* in creation order; procs[0] is root */
+	size_t nprocs, alloc;
+	int reaper_pid;
+	int64_t t0;                 /* root start */
+	bool traced;                /* events came from a working tracer */
+	bool complete;              /* TREE_EV_DONE seen: nothing missing */
+	bool budget_exceeded;
+	long budget;
+	char *notrace_reason;       /* why the tree could not be checked */
+};
+
+struct tree *tree_new(void);
+void tree_free(struct tree *t);
+/* Apply one event read from the wire; payload has ev->len bytes. Unknown
+ * pids and types are ignored (a cut-short run sends partial data), and
+ * malformed payloads are read as far as they go, never past ev->len.
+ * TREE_EV_ROOT sets traced unless a TREE_EV_NOTRACE came first (the
+ * helper sends NOTRACE, then ROOT, when ptrace is refused).
+ * Pids may be reused: an event names the live process with that pid,
+ * else the most recent one. TREE_EV_DONE decides who reaped the ended
+ * processes the helper did not report: their parent, or the reaper for
+ * an orphan. The root's first exec is assumed to be the grader starting
+ * the program: TCHECK_NO_EXEC and TCHECK_NO_SHELL skip it. */
+void tree_apply(struct tree *t, const struct tree_ev *ev, const void *payload);
+
+struct tree_proc *tree_find_pid(const struct tree *t, int pid);
+/* Resolve a role to processes. Returns how many matched and stores up to
+ * max of them in out (may be NULL to count). "root.*" and "*" expand. */
+size_t tree_resolve(const struct tree *t, const char *role,
+		    struct tree_proc **out, size_t max);
+/* "root", "fork", "vfork", "clone", "clone3". */
+const char *tree_kind_name(enum tree_create_kind k);
+/* Number of fork()s (TREE_FORK creations) made by p. */
+size_t tree_nforks(const struct tree_proc *p);
+/* $?-style status: exit status, 128+signal, or -1 while not ended. */
+int tree_shell_status(const struct tree_proc *p);
+/* Largest number of p's children alive at one moment. */
+size_t tree_max_alive(const struct tree_proc *p);
+/* Children of p sorted by end time (ended ones first, ties and running
+ * ones in creation order); p->nchildren entries plus a NULL. Caller
+ * frees the array. */
+struct tree_proc **tree_children_by_end(const struct tree_proc *p);
+
+/* Draw the tree like pstree, one process a line:
+ *   root 2 ./ex06 3  exit 0  0-612 ms
+ *   ├─ root.1 3 fork (no exec)  exit 3  1-305 ms  reaped by parent
+ *   │  └─ root.1.1 4 vfork /bin/true  exit 0  2-3 ms  reaped by parent
+ *   └─ root.2 5 fork (no exec)  still running  started at 2 ms
+ *   (incomplete: the run was cut short)
+ * role, pid, creation, last exec's argv, end, lifetime since the root
+ * started, who reaped it; arguments are quoted and control characters
+ * escaped. Notes for an untraced, budget-killed or incomplete tree follow.
+ * Appended to out. */
+void tree_draw(const struct tree *t, struct sbuf *out);
+
+#endif
