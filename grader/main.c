@@ -21,6 +21,7 @@
 #include "report/report.h"
 #include "model/result.h"
 #include "exec/sandbox.h"
+#include "load/lang.h"
 #include "load/spec.h"
 #include "base/util.h"
 
@@ -135,6 +136,11 @@ static void add_spec_paths(const char *arg, char ***paths, size_t *n, size_t *al
 
 		if (glob(pat, 0, NULL, &g) == 0) {
 			for (i = 0; i < g.gl_pathc; i++) {
+				const char *base = strrchr(g.gl_pathv[i], '/');
+
+				/* The language table beside the specs is not one. */
+				if (!strcmp(base ? base + 1 : g.gl_pathv[i], LANG_TABLE_FILE))
+					continue;
 				ALLOC_GROW(*paths, *n + 1, *alloc);
 				(*paths)[(*n)++] = xstrdup(g.gl_pathv[i]);
 			}
@@ -147,19 +153,37 @@ static void add_spec_paths(const char *arg, char ***paths, size_t *n, size_t *al
 	(*paths)[(*n)++] = xstrdup(arg);
 }
 
-/* Load every spec; print every diagnostic; NULL-free array or exit 2. */
+/* Load every spec, and the language table beside each (once per dir);
+ * print every diagnostic. *failed counts the files with errors. */
 static struct spec **load_specs(char **paths, size_t n, int *failed)
 {
 	struct spec **specs = xcalloc(n + 1, sizeof(*specs));
 	struct spec_diags diags = { NULL, 0, 0 };
-	size_t i;
+	struct { char *dir; struct lang_table *t; } *seen = xcalloc(n + 1, sizeof(*seen));
+	size_t i, j, nseen = 0;
 
 	*failed = 0;
 	for (i = 0; i < n; i++) {
 		specs[i] = spec_load(paths[i], &diags);
-		if (!specs[i])
+		if (!specs[i]) {
 			(*failed)++;
+			continue;
+		}
+		for (j = 0; j < nseen && strcmp(seen[j].dir, specs[i]->dir); j++)
+			;
+		if (j == nseen) {
+			seen[nseen].dir = xstrdup(specs[i]->dir);
+			if (lang_table_load_dir(specs[i]->dir, &seen[nseen].t, &diags) < 0)
+				(*failed)++;
+			nseen++;
+		}
+		specs[i]->langs = lang_table_ref(seen[j].t);
 	}
+	for (j = 0; j < nseen; j++) {
+		free(seen[j].dir);
+		lang_table_free(seen[j].t);
+	}
+	free(seen);
 	for (i = 0; i < diags.nr; i++) {
 		struct sbuf sb = SBUF_INIT;
 

@@ -23,30 +23,38 @@
 #define STDIN_SHOWN 4096
 #define BUILD_LOG_SHOWN 16384
 
-char **grade_env(const struct spec_test *t, const char *workdir)
+/* Set name=value in env (n entries, room for one more): replaces a
+ * variable of the same name. */
+static void env_set(char **env, size_t *n, const char *name, const char *value)
 {
-	size_t n = 0, i, nenv = t ? t->nenv : 0;
-	char **env = xcalloc(6 + nenv, sizeof(*env));
+	size_t j, len = strlen(name);
+
+	for (j = 0; j < *n; j++) {
+		if (!strncmp(env[j], name, len) && env[j][len] == '=') {
+			free(env[j]);
+			env[j] = xasprintf("%s=%s", name, value);
+			return;
+		}
+	}
+	env[(*n)++] = xasprintf("%s=%s", name, value);
+}
+
+char **grade_env(const struct spec_test *t, const struct lang *lang, const char *workdir)
+{
+	size_t n = 0, i, nenv = t ? t->nenv : 0, nlang = lang ? lang->nenv : 0;
+	char **env = xcalloc(6 + nenv + nlang, sizeof(*env));
 
 	env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
 	env[n++] = xasprintf("HOME=%s", workdir);
 	env[n++] = xstrdup("LANG=C.UTF-8");
 	env[n++] = xstrdup("LC_ALL=C");
 	env[n++] = xstrdup("TERM=dumb");
-	for (i = 0; i < nenv; i++) {
-		size_t j, len = strlen(t->env[i].name);
-
-		/* A spec's variable replaces a fixed one of the same name. */
-		for (j = 0; j < n; j++) {
-			if (!strncmp(env[j], t->env[i].name, len) && env[j][len] == '=') {
-				free(env[j]);
-				env[j] = xasprintf("%s=%s", t->env[i].name, t->env[i].value);
-				break;
-			}
-		}
-		if (j == n)
-			env[n++] = xasprintf("%s=%s", t->env[i].name, t->env[i].value);
-	}
+	/* The language's variables, then the spec's: each replaces a fixed
+	 * one of the same name. */
+	for (i = 0; i < nlang; i++)
+		env_set(env, &n, lang->env[i].name, lang->env[i].value);
+	for (i = 0; i < nenv; i++)
+		env_set(env, &n, t->env[i].name, t->env[i].value);
 	env[n] = NULL;
 	return env;
 }
@@ -117,13 +125,14 @@ static int shell_status(int wstatus)
 
 /* Build the exercise in dir. Returns 0 when built; fills ex on failure.
  * Returns -1 only for the grader's own failures. */
-static int build_exercise(const struct spec *s, const char *dir,
+static int build_exercise(const struct spec *s, const struct lang *lang, const char *dir,
 			  const struct grade_opts *o, struct result_exercise *ex,
 			  struct err *e)
 {
 	char *default_argv[3] = { "make", NULL, NULL };
 	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
 	char *const *argv;
+	char **lang_argv = NULL;
 	struct run_request req;
 	struct run_result res;
 	struct sbuf msg = SBUF_INIT, log = SBUF_INIT;
@@ -133,7 +142,11 @@ static int build_exercise(const struct spec *s, const char *dir,
 
 	if (s->no_build)
 		return 0;
-	if (s->build_shell) {
+	if (lang && lang->build) {
+		/* The language's own build replaces the spec's (make). */
+		lang_argv = lang_expand_argv(lang->build, s->id, NULL);
+		argv = lang_argv;
+	} else if (s->build_shell) {
 		shell_argv[2] = s->build_shell;
 		argv = shell_argv;
 	} else if (s->build) {
@@ -143,7 +156,7 @@ static int build_exercise(const struct spec *s, const char *dir,
 		argv = default_argv;
 	}
 	memset(&req, 0, sizeof(req));
-	env = grade_env(NULL, dir);
+	env = grade_env(NULL, lang, dir);
 	req.argv = argv;
 	req.cwd = dir;
 	req.envp = env;
@@ -158,16 +171,31 @@ static int build_exercise(const struct spec *s, const char *dir,
 	req.session = o->session;
 	rc = run_command(&req, &res, e);
 	grade_env_free(env);
-	if (rc < 0)
+	if (rc < 0) {
+		lang_argv_free(lang_argv);
 		return -1;
-	cmd = s->build_shell ? xstrdup(s->build_shell) : join_argv(argv);
+	}
+	if (lang_argv) {
+		/* A language's build is named by the file it builds: its argv
+		 * may hold a whole script. */
+		char *src = lang_expand(lang->source, s->id);
+
+		cmd = xasprintf("%s %s", argv[0], src);
+		free(src);
+	} else {
+		cmd = s->build_shell ? xstrdup(s->build_shell) : join_argv(argv);
+	}
 	if (res.verdict == VERDICT_EXITED && WIFEXITED(res.root_wstatus) &&
 	    WEXITSTATUS(res.root_wstatus) == 0) {
+		lang_argv_free(lang_argv);
 		free(cmd);
 		run_result_release(&res);
 		return 0;
 	}
-	if (res.verdict == VERDICT_EXITED)
+	if (res.verdict == VERDICT_EXITED && lang_argv)
+		sbuf_addf(&msg, "%s does not build (%s exited with status %d)",
+			  cmd + strlen(argv[0]) + 1, argv[0], shell_status(res.root_wstatus));
+	else if (res.verdict == VERDICT_EXITED)
 		sbuf_addf(&msg, "'%s' exited with status %d", cmd,
 			  shell_status(res.root_wstatus));
 	else
@@ -187,6 +215,7 @@ static int build_exercise(const struct spec *s, const char *dir,
 	ex->built = false;
 	ex->build_message = sbuf_detach(&msg, NULL);
 	ex->build_output = sbuf_detach(&log, NULL);
+	lang_argv_free(lang_argv);
 	free(cmd);
 	run_result_release(&res);
 	return 1;
@@ -282,11 +311,53 @@ static void leave_workroot(const char *dir, const char *tmp, bool keep)
 	fs_remove_tree(dir, NULL);
 }
 
-static int run_test(const struct spec *s, const struct spec_test *t,
+/* The program "./ID" in a test's command, as the language runs it:
+ * argv[0] replaced by the language's run argv ("python3 ex02.py"), and
+ * in a shell command every word "./ID" by the same, quoted. Returns a
+ * new argv (free with lang_argv_free), or NULL: run the command as
+ * written. *shell gets a new shell string (caller frees) or NULL. */
+static char **lang_command(const struct lang *lang, const struct spec *s,
+			   const struct spec_test *t, char **shell)
+{
+	char *prog;
+	char **v = NULL;
+
+	*shell = NULL;
+	if (!lang || !lang->run)
+		return NULL;
+	prog = xasprintf("./%s", s->id);
+	if (t->argv && !strcmp(t->argv[0], prog)) {
+		v = lang_expand_argv(lang->run, s->id, t->argv + 1);
+	} else if (t->shell) {
+		char **run = lang_expand_argv(lang->run, s->id, NULL);
+		char *words = join_argv(run);
+		struct sbuf sb = SBUF_INIT;
+		const char *p = t->shell, *q;
+		size_t plen = strlen(prog);
+
+		while ((q = strstr(p, prog))) {
+			bool start = q == t->shell || strchr(" \t\n;&|(`", q[-1]);
+			bool end = !q[plen] || strchr(" \t\n;&|)`<>", q[plen]);
+
+			sbuf_add(&sb, p, (size_t)(q - p));
+			sbuf_adds(&sb, start && end ? words : prog);
+			p = q + plen;
+		}
+		sbuf_adds(&sb, p);
+		*shell = sbuf_detach(&sb, NULL);
+		free(words);
+		lang_argv_free(run);
+	}
+	free(prog);
+	return v;
+}
+
+static int run_test(const struct spec *s, const struct lang *lang, const struct spec_test *t,
 		    const char *built_dir, const char *tmp, size_t index,
 		    const struct grade_opts *o, struct result_test *rt, struct err *e)
 {
 	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
+	char **lang_argv, *lang_shell;
 	struct run_request req;
 	struct run_result res;
 	struct check_input in;
@@ -318,13 +389,14 @@ static int run_test(const struct spec *s, const struct spec_test *t,
 	}
 	fill_skipped_test(t, rt);
 	memset(&req, 0, sizeof(req));
+	lang_argv = lang_command(lang, s, t, &lang_shell);
 	if (t->shell) {
-		shell_argv[2] = t->shell;
+		shell_argv[2] = lang_shell ? lang_shell : t->shell;
 		req.argv = shell_argv;
 	} else {
-		req.argv = t->argv;
+		req.argv = lang_argv ? lang_argv : t->argv;
 	}
-	env = grade_env(t, dir);
+	env = grade_env(t, lang, dir);
 	req.cwd = dir;
 	req.envp = env;
 	req.stdin_data = t->stdin_data;
@@ -335,12 +407,16 @@ static int run_test(const struct spec *s, const struct spec_test *t,
 	rc = run_command(&req, &res, e);
 	grade_env_free(env);
 	if (rc < 0) {
+		lang_argv_free(lang_argv);
+		free(lang_shell);
 		fs_remove_tree(dir, NULL);
 		free(dir);
 		return -1;
 	}
 
-	rt->command = t->shell ? xstrdup(t->shell) : join_argv(t->argv);
+	rt->command = t->shell ? xstrdup(shell_argv[2]) : join_argv(req.argv);
+	lang_argv_free(lang_argv);
+	free(lang_shell);
 	if (t->stdin_data && t->stdin_len) {
 		size_t shown = t->stdin_len > STDIN_SHOWN ? STDIN_SHOWN : t->stdin_len;
 
@@ -403,6 +479,7 @@ static int grade_exercise(const struct spec *s, const char *submission,
 	uid_t uid = o->sbx->drop_uid ? o->sbx->uid : (uid_t)-1;
 	gid_t gid = o->sbx->drop_uid ? o->sbx->gid : (gid_t)-1;
 	int64_t start = util_now_ns();
+	const struct lang *lang = NULL;
 	struct err copy_err;
 	char *dir;
 	size_t i;
@@ -433,8 +510,20 @@ static int grade_exercise(const struct spec *s, const char *submission,
 		built = 1;
 	} else {
 		char *out = xasprintf("%s/%s", tmp, s->id);
+		struct sbuf why = SBUF_INIT;
 
-		built = build_exercise(s, dir, o, ex, e);
+		/* The language is the student's choice, seen in the files
+		 * handed in: none or several is this exercise's failure. */
+		if (s->langs && !(lang = lang_detect(s->langs, dir, s->id, &why))) {
+			ex->built = false;
+			ex->build_message = sbuf_detach(&why, NULL);
+			built = 1;
+		} else {
+			if (lang)
+				ex->language = xstrdup(lang->name);
+			built = build_exercise(s, lang, dir, o, ex, e);
+		}
+		sbuf_release(&why);
 		if (built >= 0 && rename(dir, out) < 0)
 			built = err_sys(e, "cannot move '%s' to '%s'", dir, out);
 		if (built < 0) {
@@ -457,7 +546,7 @@ static int grade_exercise(const struct spec *s, const char *submission,
 			fill_skipped_test(t, rt);
 			rt->status = RESULT_SKIP;
 			rt->skip_reason = sbuf_detach(&why, NULL);
-		} else if (run_test(s, t, dir, tmp, i, o, rt, e) < 0) {
+		} else if (run_test(s, lang, t, dir, tmp, i, o, rt, e) < 0) {
 			sbuf_release(&why);
 			fs_remove_tree(dir, NULL);
 			free(dir);

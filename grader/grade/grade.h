@@ -18,6 +18,7 @@
 #include "base/err.h"
 #include "model/result.h"
 #include "exec/sandbox.h"
+#include "load/lang.h"
 #include "load/spec.h"
 
 struct run_session; /* run.h */
@@ -44,10 +45,11 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 /* True when id is in the NULL-terminated list only, or only is NULL. */
 bool grade_selected(const char *const *only, const char *id);
 
-/* The fixed environment every student program gets, plus a spec's env:
- * PATH, HOME (the work dir), LANG=C.UTF-8, LC_ALL=C, TERM=dumb. Returns a
- * malloc'd NULL-terminated array; free with grade_env_free(). */
-char **grade_env(const struct spec_test *t, const char *workdir);
+/* The fixed environment every student program gets, plus the language's
+ * env (lang may be NULL), plus the test's (t may be NULL): PATH, HOME
+ * (the work dir), LANG=C.UTF-8, LC_ALL=C, TERM=dumb. Returns a malloc'd
+ * NULL-terminated array; free with grade_env_free(). */
+char **grade_env(const struct spec_test *t, const struct lang *lang, const char *workdir);
 void grade_env_free(char **env);
 
 #endif

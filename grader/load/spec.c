@@ -25,6 +25,7 @@
 
 #include <yaml.h>
 
+#include "load/lang.h"
 #include "load/spec.h"
 
 /* Files read through `from:`, `exact_file:`, `stdin_file:` are expected
@@ -2456,6 +2457,7 @@ void spec_free(struct spec *s)
 		test_release(&s->tests[i]);
 	free(s->tests);
 	free_strv(s->tags);
+	lang_table_free(s->langs);
 	free(s);
 }
 

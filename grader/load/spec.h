@@ -19,6 +19,8 @@
 
 #include "base/util.h"
 
+struct lang_table; /* load/lang.h */
+
 /* ---- limits ---------------------------------------------------------- */
 
 /* A value of 0 means "not set here": the loader leaves 0 where a key is
@@ -226,6 +228,9 @@ struct spec {
 	struct spec_test *tests;
 	size_t ntests;
 	char **tags;         /* NULL-terminated; may be NULL */
+	struct lang_table *langs; /* the languages.yaml beside the spec, or
+	                        NULL (load/lang.h); a counted reference,
+	                        dropped by spec_free */
 };
 
 /* One located problem of a spec. */

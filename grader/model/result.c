@@ -78,6 +78,7 @@ static void exercise_release(struct result_exercise *e)
 	free(e->id);
 	free(e->title);
 	free(e->spec_path);
+	free(e->language);
 	free(e->build_message);
 	free(e->build_output);
 	if (e->tags) {

@@ -176,7 +176,7 @@ static int cmd_run(int argc, char **argv)
 				make_argv[1] = s->id;
 				bargv = make_argv;
 			}
-			env = grade_env(NULL, dir);
+			env = grade_env(NULL, NULL, dir);
 			build = run_direct(bargv, dir, env, NULL, 0, 60000000000LL, &to);
 			grade_env_free(env);
 		}
@@ -189,7 +189,7 @@ static int cmd_run(int argc, char **argv)
 				fs_write_file(dir, te->files[k].path, te->files[k].content,
 					      te->files[k].len, (uid_t)-1, (gid_t)-1, &e);
 			spec_effective_limits(s, te, &l);
-			env = grade_env(te, dir);
+			env = grade_env(te, NULL, dir);
 			sh_argv[2] = te->shell;
 			t = run_direct(te->shell ? sh_argv : te->argv, dir, env,
 				       te->stdin_data, te->stdin_data ? te->stdin_len : 0,
