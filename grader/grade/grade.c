@@ -472,6 +472,70 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	return 0;
 }
 
+/* True when the test failed only on checks whose outcome depends on how
+ * fast the machine ran it (result_check.timing). */
+static bool failed_on_timing_only(const struct result_test *rt)
+{
+	size_t i;
+	bool timing = false;
+
+	if (rt->status != RESULT_FAIL || rt->verdict != VERDICT_EXITED)
+		return false;
+	for (i = 0; i < rt->nchecks; i++) {
+		if (rt->checks[i].status == RESULT_PASS)
+			continue;
+		if (!rt->checks[i].timing)
+			return false;
+		timing = true;
+	}
+	return timing;
+}
+
+/* Run test t; when it failed only on timing checks, run it again, up to
+ * TIMING_RUNS runs in all, and keep the best. A busy machine can only
+ * make a run slower, never a wrong program right: sleeps run one after
+ * the other cannot take less than their sum, and children that never
+ * lived at once never will; so the best run judges the program, not the
+ * machine's load (specs/FORMAT.md, "Timing"). rt is the exercise's last
+ * test; the
+ * test is summed before returning, for tests that depend on it. */
+#define TIMING_RUNS 3
+
+static int run_timed_test(const struct spec *s, const struct lang *lang,
+			  const struct spec_test *t, const char *dir, const char *tmp,
+			  size_t index, const struct grade_opts *o,
+			  struct result_test *rt, struct err *e)
+{
+	int run;
+
+	for (run = 1;; run++) {
+		struct result_test best = *rt;
+
+		if (run > 1)
+			memset(rt, 0, sizeof(*rt));
+		if (run_test(s, lang, t, dir, tmp, index, o, rt, e) < 0) {
+			if (run > 1) {
+				result_test_release(rt);
+				*rt = best;
+			}
+			return -1;
+		}
+		/* Decided now: later tests may depend on it. */
+		result_test_sum(rt, true);
+		if (run > 1) {
+			if (best.points >= rt->points) {
+				result_test_release(rt);
+				*rt = best;
+			} else {
+				result_test_release(&best);
+			}
+		}
+		rt->runs = run;
+		if (run == TIMING_RUNS || !failed_on_timing_only(rt))
+			return 0;
+	}
+}
+
 static int grade_exercise(const struct spec *s, const char *submission,
 			  const char *tmp, const struct grade_opts *o,
 			  struct result_exercise *ex, struct err *e)
@@ -546,14 +610,11 @@ static int grade_exercise(const struct spec *s, const char *submission,
 			fill_skipped_test(t, rt);
 			rt->status = RESULT_SKIP;
 			rt->skip_reason = sbuf_detach(&why, NULL);
-		} else if (run_test(s, lang, t, dir, tmp, i, o, rt, e) < 0) {
+		} else if (run_timed_test(s, lang, t, dir, tmp, i, o, rt, e) < 0) {
 			sbuf_release(&why);
 			fs_remove_tree(dir, NULL);
 			free(dir);
 			return -1;
-		} else {
-			/* Decided now: later tests may depend on it. */
-			result_test_sum(rt, true);
 		}
 		sbuf_release(&why);
 	}

@@ -50,7 +50,7 @@ static void check_release(struct result_check *c)
 	free(c->hint);
 }
 
-static void test_release(struct result_test *t)
+void result_test_release(struct result_test *t)
 {
 	size_t i;
 
@@ -87,7 +87,7 @@ static void exercise_release(struct result_exercise *e)
 		free(e->tags);
 	}
 	for (i = 0; i < e->ntests; i++)
-		test_release(&e->tests[i]);
+		result_test_release(&e->tests[i]);
 	free(e->tests);
 }
 

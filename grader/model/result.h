@@ -42,6 +42,10 @@ struct result_check {
 	char *actual;       /* what came out; may be NULL */
 	char *diff;         /* unified-style diff of expected/actual; or NULL */
 	char *hint;         /* from the spec; may be NULL */
+	bool timing;        /* its outcome depends on how fast the machine
+	                       ran the program (wall_under, children alive at
+	                       once, interleaving): grade.c runs a test again
+	                       when only such checks failed */
 };
 
 /* How a run ended, independent of what the spec expected. */
@@ -94,6 +98,9 @@ struct result_test {
 	char *hint;             /* the test's hint; shown when it failed */
 	struct tree *tree;      /* NULL when not traced */
 	char *tree_text;        /* tree_draw() of it, when a tree check failed */
+	int runs;               /* runs made: more than 1 when a timing check
+	                           failed and the test was run again (the
+	                           best run is kept) */
 };
 
 struct result_exercise {
@@ -134,6 +141,8 @@ void result_free(struct result *r);   /* releases contents, not r */
 struct result_exercise *result_add_exercise(struct result *r);
 struct result_test *result_add_test(struct result_exercise *e);
 struct result_check *result_add_check(struct result_test *t);
+/* Release what a test holds (not t itself), as result_free() does. */
+void result_test_release(struct result_test *t);
 /* Append a copy of msg. */
 void result_add_warning(struct result *r, const char *msg);
 /* Recompute status and points of tests, exercises and the whole from the
