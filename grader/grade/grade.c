@@ -774,6 +774,57 @@ static int grade_parallel(struct spec *const *specs, size_t nspecs, const char *
 	return P.rc;
 }
 
+/* For each language some exercise was graded in, the version its row
+ * says how to ask for ("Python 3.11.2"), asked in the sandbox as any
+ * build is: the toolchain line of the report. What cannot be asked is
+ * left out. */
+static void add_toolchains(struct spec *const *specs, size_t nspecs, const char *tmp,
+			   const struct grade_opts *o, struct result *r)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < r->nexercises; i++) {
+		const struct result_exercise *ex = &r->exercises[i];
+		const struct lang *lang = NULL;
+		struct run_request req;
+		struct run_result res;
+		struct err e;
+		char **argv, **env, *line;
+
+		for (j = 0; j < nspecs && !lang; j++)
+			if (ex->language && !strcmp(specs[j]->id, ex->id))
+				lang = lang_find(specs[j]->langs, ex->language);
+		if (!lang || !lang->version)
+			continue;
+		for (k = 0; k < i; k++)
+			if (r->exercises[k].language && !strcmp(r->exercises[k].language, lang->name))
+				break;
+		if (k < i)
+			continue;
+		memset(&req, 0, sizeof(req));
+		argv = lang_expand_argv(lang->version, ex->id, NULL);
+		env = grade_env(NULL, lang, tmp);
+		req.argv = argv;
+		req.cwd = tmp;
+		req.envp = env;
+		spec_default_build_limits(&req.limits);
+		req.sbx = o->sbx;
+		err_clear(&e);
+		if (run_command(&req, &res, &e) == 0) {
+			const char *v = res.out.len ? sbuf_str(&res.out) : sbuf_str(&res.err);
+
+			if (res.verdict == VERDICT_EXITED && *v) {
+				line = xasprintf("%s: %.*s", lang->name, (int)strcspn(v, "\n"), v);
+				result_add_toolchain(r, line);
+				free(line);
+			}
+			run_result_release(&res);
+		}
+		grade_env_free(env);
+		lang_argv_free(argv);
+	}
+}
+
 int grade_submission(struct spec *const *specs, size_t nspecs,
 		     const char *submission, const struct grade_opts *o,
 		     struct result *r, struct err *e)
@@ -846,6 +897,8 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 			fs_remove_tree(mine.workroot, NULL);
 		free(mine.workroot);
 	}
+	if (rc == 0)
+		add_toolchains(specs, nspecs, tmp, o, r);
 	sbx_release_netns(&sbx);
 	if (on_tmpfs)
 		fs_private_tmpfs_end(tmp);

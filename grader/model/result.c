@@ -101,6 +101,9 @@ void result_free(struct result *r)
 	for (i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
+	for (i = 0; i < r->ntoolchains; i++)
+		free(r->toolchains[i]);
+	free(r->toolchains);
 	for (i = 0; i < r->nexercises; i++)
 		exercise_release(&r->exercises[i]);
 	free(r->exercises);
@@ -136,6 +139,14 @@ struct result_check *result_add_check(struct result_test *t)
 	c = &t->checks[t->nchecks++];
 	memset(c, 0, sizeof(*c));
 	return c;
+}
+
+void result_add_toolchain(struct result *r, const char *line)
+{
+	r->toolchains = xrealloc(r->toolchains,
+				 (r->ntoolchains + 2) * sizeof(*r->toolchains));
+	r->toolchains[r->ntoolchains++] = xstrdup(line);
+	r->toolchains[r->ntoolchains] = NULL;
 }
 
 void result_add_warning(struct result *r, const char *msg)

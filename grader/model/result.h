@@ -126,6 +126,10 @@ struct result {
 	char *containment;       /* "L1 (pid+net namespaces, uid 65534)" */
 	char **warnings;         /* NULL-terminated; may be NULL */
 	size_t nwarnings;
+	char **toolchains;       /* "python: Python 3.11.2", one per language
+	                            graded whose row says how to ask; NULL-
+	                            terminated; may be NULL */
+	size_t ntoolchains;
 	time_t started;          /* wall clock, for reports */
 	int64_t wall_ns;
 	double points, max_points;
@@ -145,6 +149,7 @@ struct result_check *result_add_check(struct result_test *t);
 void result_test_release(struct result_test *t);
 /* Append a copy of msg. */
 void result_add_warning(struct result *r, const char *msg);
+void result_add_toolchain(struct result *r, const char *line);
 /* Recompute status and points of tests, exercises and the whole from the
  * checks:
  *  - a test's max_points is the sum of its checks' max_points when that

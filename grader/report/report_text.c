@@ -205,6 +205,12 @@ static void heading(struct sbuf *hd, const struct result_exercise *x)
 		sbuf_adds(hd, "  ");
 		report_cleans(hd, x->title, CLEAN_TEXT);
 	}
+	/* Said only where a student could have chosen another. */
+	if (x->language && strcmp(x->language, "c")) {
+		sbuf_adds(hd, " (");
+		report_cleans(hd, x->language, CLEAN_TEXT);
+		sbuf_adds(hd, ")");
+	}
 	/* A heading is one line. */
 	for (char *p = hd->buf; p && *p; p++)
 		if (*p == '\n' || *p == '\t')
@@ -270,6 +276,11 @@ int report_text(const struct result *r, const struct report_opts *o,
 		add_inline(&sb, r->grader_version, "  ");
 	}
 	sbuf_adds(&sb, ")\n");
+	for (i = 0; i < r->ntoolchains; i++) {
+		sbuf_adds(&sb, "Toolchain: ");
+		add_inline(&sb, r->toolchains[i], "  ");
+		sbuf_addc(&sb, '\n');
+	}
 	for (i = 0; i < r->nwarnings; i++) {
 		sbuf_adds(&sb, o->color ? C_YELLOW "warning:" C_RESET " " :
 			  "warning: ");
