@@ -1,30 +1,62 @@
 #!/bin/sh
-# stress-solutions.sh [BUILD] [RUNS] - grade the reference solutions RUNS
-# times in a row (default 20) while a CPU burner keeps the machine's other
-# core busy; every run must score full marks. Run by `make stress`.
+# stress-solutions.sh [BUILD] [RUNS] [MODE...] - grade the reference
+# solutions, C and Python, RUNS times in a row each (default 20) on a
+# loaded machine; every run must score full marks. Run by `make stress`.
+#
+# Modes (default: busy starved):
+#   busy     one CPU burner: on a two-core machine, the other core
+#   starved  more burners than cores, and the grader at nice 19: the
+#            starvation under which timing checks once failed correct code
 build=${1:-build}
 runs=${2:-20}
+shift 2 2>/dev/null || shift $#
+modes=${*:-busy starved}
 grader="$PWD/$build/grader"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/grader-stress.XXXXXX")
-trap 'kill $burner 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-cp -r tests/solutions "$tmp/sub"
-# One busy loop: on a two-core machine, the other core.
-sh -c 'while :; do :; done' &
-burner=$!
+burners=
+stop_burners() {
+	for b in $burners; do kill "$b" 2>/dev/null; done
+	burners=
+}
+trap 'stop_burners; rm -rf "$tmp"' EXIT INT TERM
+mkdir "$tmp/c" "$tmp/python"
+cp tests/solutions/Makefile tests/solutions/ex*.c "$tmp/c/"
+cp tests/solutions/python/ex*.py "$tmp/python/"
+cores=$(nproc 2>/dev/null || echo 2)
 fail=0
-i=1
-while [ "$i" -le "$runs" ]; do
-	start=$(date +%s.%N)
-	"$grader" run --format json "$tmp/sub" >"$tmp/run.json"
-	st=$?
-	end=$(date +%s.%N)
-	pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/run.json")
-	printf 'run %2d: %s  exit %d  %.2f s\n' "$i" "$pts" "$st" "$(echo "$end - $start" | bc)"
-	if [ "$st" -ne 0 ] || [ "$pts" != "180/180" ]; then
-		fail=$((fail + 1))
-		jq -r '.exercises[] | .id as $x | .tests[] | select(.status != "pass") | "  \($x) \(.name): " + ([.checks[] | select(.status != "pass") | .message] | join("; "))' "$tmp/run.json"
-	fi
-	i=$((i + 1))
+total=0
+for mode in $modes; do
+	case $mode in
+	busy) nburn=$((cores - 1)); nice= ;;
+	starved) nburn=$((cores * 2)); nice="nice -n 19" ;;
+	*) echo "stress: unknown mode '$mode'" >&2; exit 2 ;;
+	esac
+	[ "$nburn" -ge 1 ] || nburn=1
+	i=0
+	while [ "$i" -lt "$nburn" ]; do
+		sh -c 'while :; do :; done' &
+		burners="$burners $!"
+		i=$((i + 1))
+	done
+	for lang in c python; do
+		i=1
+		while [ "$i" -le "$runs" ]; do
+			start=$(date +%s.%N)
+			$nice "$grader" run --format json "$tmp/$lang" >"$tmp/run.json"
+			st=$?
+			end=$(date +%s.%N)
+			pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/run.json")
+			printf '%-7s %-6s run %2d: %s  exit %d  %.2f s\n' "$mode" "$lang" "$i" \
+				"$pts" "$st" "$(echo "$end - $start" | bc)"
+			total=$((total + 1))
+			if [ "$st" -ne 0 ] || [ "$pts" != "180/180" ]; then
+				fail=$((fail + 1))
+				jq -r '.exercises[] | .id as $x | .tests[] | select(.status != "pass") | "  \($x) \(.name): " + ([.checks[] | select(.status != "pass") | .message] | join("; "))' "$tmp/run.json"
+			fi
+			i=$((i + 1))
+		done
+	done
+	stop_burners
 done
-echo "$((runs - fail)) passed, $fail failed"
+echo "$((total - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
