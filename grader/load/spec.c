@@ -128,29 +128,6 @@ static void diags_sort(struct spec_diags *ds, size_t from)
 	}
 }
 
-/* Append text to sb on one line: \n, \t and other control bytes escaped,
- * cut after max bytes with "...". */
-static void add_escaped(struct sbuf *sb, const char *v, size_t len,
-			size_t max)
-{
-	size_t i;
-
-	for (i = 0; i < len && i < max; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c == '\n')
-			sbuf_adds(sb, "\\n");
-		else if (c == '\t')
-			sbuf_adds(sb, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			sbuf_addf(sb, "\\x%02x", c);
-		else
-			sbuf_addc(sb, (char)c);
-	}
-	if (len > max)
-		sbuf_adds(sb, "...");
-}
-
 /* ---- key paths ---------------------------------------------------------- */
 
 static size_t path_key(struct loader *L, const char *key)
@@ -178,7 +155,7 @@ static size_t path_name(struct loader *L, const char *name)
 	size_t old = L->path.len;
 
 	sbuf_adds(&L->path, "['");
-	add_escaped(&L->path, name, strlen(name), 60);
+	sbuf_add_escaped(&L->path, name, strlen(name), 60, SBUF_ESC_NAMED);
 	sbuf_adds(&L->path, "']");
 	return old;
 }
@@ -247,7 +224,7 @@ static const char *describe(struct loader *L, const yaml_node_t *n)
 	if (is_null(n))
 		return "nothing";
 	sbuf_addc(&L->got, '\'');
-	add_escaped(&L->got, sval(n), slen(n), 40);
+	sbuf_add_escaped(&L->got, sval(n), slen(n), 40, SBUF_ESC_NAMED);
 	sbuf_addc(&L->got, '\'');
 	return sbuf_str(&L->got);
 }
