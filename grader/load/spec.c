@@ -26,6 +26,7 @@
 #include <yaml.h>
 
 #include "load/spec.h"
+#include "model/role.h"
 
 /* Files read through `from:`, `exact_file:`, `stdin_file:` are expected
  * outputs and inputs, not data sets: a bigger one is a mistake (or
@@ -630,39 +631,6 @@ static int as_signal(struct loader *L, yaml_node_t *n, int *out)
 	return 0;
 }
 
-/* A role of tree.h: "root", "reaper" or "*", then dot-separated steps,
- * each a position (1, 2, ...), "*", or "exit" followed by a position. */
-static bool role_valid(const char *r)
-{
-	char *copy, *seg, *save = NULL;
-	bool ok = true, first = true, after_exit = false;
-
-	if (!*r || strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789.*") !=
-		   strlen(r))
-		return false;
-	if (r[0] == '.' || r[strlen(r) - 1] == '.' || strstr(r, ".."))
-		return false;
-	copy = xstrdup(r);
-	for (seg = strtok_r(copy, ".", &save); seg && ok;
-	     seg = strtok_r(NULL, ".", &save)) {
-		bool number = strspn(seg, "0123456789") == strlen(seg) &&
-			      seg[0] != '0';
-
-		if (first)
-			ok = !strcmp(seg, "root") || !strcmp(seg, "reaper") ||
-			     !strcmp(seg, "*");
-		else if (after_exit)
-			ok = number || !strcmp(seg, "*");
-		else
-			ok = number || !strcmp(seg, "*") ||
-			     !strcmp(seg, "exit");
-		after_exit = !first && !strcmp(seg, "exit");
-		first = false;
-	}
-	free(copy);
-	return ok && !after_exit;
-}
-
 static int as_role(struct loader *L, yaml_node_t *n, char **out)
 {
 	if (!is_scalar(n) || is_null(n) || !role_valid(sval(n))) {
@@ -847,10 +815,6 @@ out:
 
 /* ---- placeholders ------------------------------------------------------- */
 
-static const char *const placeholder_names[] = {
-	"pid", "ppid", "status", "comm", "nforks", NULL
-};
-
 /* Check the placeholders of a text (see spec.h): "{{" is a literal "{",
  * "{NAME:ROLE}" a placeholder; another "{" is a literal, unless it looks
  * like a misspelt placeholder ("{pdi:root}"), which is an error. When
@@ -859,62 +823,42 @@ static const char *const placeholder_names[] = {
 static int scan_placeholders(struct loader *L, yaml_node_t *n,
 			     const char *text, bool *has, struct sbuf *plain)
 {
-	const char *s = text;
+	struct role_token tok;
+	size_t pos = 0;
 	int ret = 0;
 
 	*has = false;
-	while (*s) {
-		size_t w, i;
-		const char *close;
-		char *role;
-
-		if (s[0] != '{') {
+	while (role_next(text, &pos, &tok)) {
+		switch (tok.type) {
+		case ROLE_TOK_TEXT:
 			if (plain)
-				sbuf_addc(plain, *s);
-			s++;
+				sbuf_add(plain, tok.p, tok.len);
 			continue;
-		}
-		if (s[1] == '{') {
+		case ROLE_TOK_BRACE:
 			if (plain)
 				sbuf_addc(plain, '{');
-			s += 2;
 			continue;
-		}
-		w = strspn(s + 1, "abcdefghijklmnopqrstuvwxyz");
-		if (!w || s[1 + w] != ':') {
-			if (plain)
-				sbuf_addc(plain, '{');
-			s++;
-			continue;
-		}
-		for (i = 0; placeholder_names[i]; i++)
-			if (strlen(placeholder_names[i]) == w &&
-			    !strncmp(placeholder_names[i], s + 1, w))
-				break;
-		if (!placeholder_names[i]) {
+		case ROLE_TOK_BAD_NAME:
 			diag(L, n, "unknown placeholder '{%.*s:'; expected "
 			     "pid, ppid, status, comm or nforks (write '{{' "
-			     "for a literal '{')", (int)w, s + 1);
+			     "for a literal '{')", (int)tok.nlen, tok.name);
 			return -1;
-		}
-		close = strchr(s + 1 + w + 1, '}');
-		if (!close) {
+		case ROLE_TOK_BAD_OPEN:
 			diag(L, n, "placeholder '{%.*s:' has no closing '}'",
-			     (int)w, s + 1);
+			     (int)tok.nlen, tok.name);
 			return -1;
-		}
-		role = xstrndup(s + 2 + w, (size_t)(close - (s + 2 + w)));
-		if (!role_valid(role)) {
-			diag(L, n, "placeholder '{%.*s:%s}' names no process "
+		case ROLE_TOK_BAD_ROLE:
+			diag(L, n, "placeholder '{%.*s:%.*s}' names no process "
 			     "role; expected a role like 'root' or 'root.1'",
-			     (int)w, s + 1, role);
+			     (int)tok.nlen, tok.name, (int)tok.alen, tok.arg);
 			ret = -1;
+			break;
+		case ROLE_TOK_PH:
+			break;
 		}
-		free(role);
 		*has = true;
 		if (plain)
 			sbuf_addc(plain, '1');
-		s = close + 1;
 	}
 	return ret;
 }
