@@ -19,6 +19,21 @@
 
 /* ---- output expectations ------------------------------------------------ */
 
+struct want;
+struct verdict;
+
+/* How one kind of expectation is judged. */
+struct expect_def {
+	enum expect_kind kind;
+	const char *label;    /* in generated check names: "stdout: exact" */
+	bool has_text;        /* e->text is expected text (placeholders too) */
+	bool regex;           /* e->text is a regex */
+	void (*eval)(const struct want *w, const char *data, size_t len,
+		     const char *subj, bool forked, struct verdict *v);
+};
+
+static const struct expect_def *expect_def(enum expect_kind k);
+
 /* The expectation with its placeholders replaced. */
 struct want {
 	const struct spec_expect *e;
@@ -42,13 +57,6 @@ static void want_release(struct want *w)
 		regfree(&w->re);
 }
 
-static bool kind_has_text(enum expect_kind k)
-{
-	return k == EXPECT_EXACT || k == EXPECT_NORMALIZED || k == EXPECT_REGEX ||
-	       k == EXPECT_NOT_REGEX ||
-	       k == EXPECT_CONTAINS || k == EXPECT_NOT_CONTAINS ||
-	       k == EXPECT_LINES_ANY_ORDER || k == EXPECT_NUMBERS;
-}
 
 static bool expect_needs_tree(const struct spec_expect *e)
 {
@@ -56,7 +64,7 @@ static bool expect_needs_tree(const struct spec_expect *e)
 
 	if (e->process || role_has_placeholder(e->prefix))
 		return true;
-	if (kind_has_text(e->kind) && role_has_placeholder(e->text))
+	if (expect_def(e->kind)->has_text && role_has_placeholder(e->text))
 		return true;
 	for (i = 0; e->kind == EXPECT_LINE_COUNTS && i < e->ncounts; i++)
 		if (role_has_placeholder(e->counts[i].text))
@@ -73,8 +81,8 @@ static int want_init(struct want *w, const struct spec_expect *e,
 	memset(w, 0, sizeof(*w));
 	w->e = e;
 	*why = NULL;
-	if (kind_has_text(e->kind)) {
-		if (judge_expand(e->text, tree, e->kind == EXPECT_REGEX || e->kind == EXPECT_NOT_REGEX,
+	if (expect_def(e->kind)->has_text) {
+		if (judge_expand(e->text, tree, expect_def(e->kind)->regex,
 			   &w->text, why))
 			return -1;
 		w->len = strlen(w->text);
@@ -86,7 +94,7 @@ static int want_init(struct want *w, const struct spec_expect *e,
 				   &w->counts[i], why))
 				return -1;
 	}
-	if (e->kind == EXPECT_REGEX || e->kind == EXPECT_NOT_REGEX) {
+	if (expect_def(e->kind)->regex) {
 		if (e->has_regex) {
 			w->rx = &e->regex;
 		} else {
@@ -432,223 +440,310 @@ static void set_diff(struct verdict *v, const char *e, size_t el,
 	sbuf_release(&d);
 }
 
-static void eval_want(const struct want *w, const char *data, size_t len,
-		      const char *subj, bool forked, struct verdict *v)
+static void eval_exact(const struct want *w, const char *data, size_t len,
+		       const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+
+	v->ok = len == w->len && !memcmp(data, w->text, len);
+	if (!v->ok) {
+		describe_difference(w->text, w->len, data, len, subj,
+				    forked, m);
+		set_diff(v, w->text, w->len, data, len);
+	}
+}
+
+static void eval_normalized(const struct want *w, const char *data, size_t len,
+		            const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+	size_t nel, nal;
+	char *ne = normalize(w->text, w->len, &nel);
+	char *na = normalize(data, len, &nal);
+
+	v->ok = nel == nal && !memcmp(ne, na, nel);
+	if (!v->ok) {
+		describe_difference(ne, nel, na, nal, subj, forked, m);
+		set_diff(v, ne, nel, na, nal);
+	}
+	free(ne);
+	free(na);
+}
+
+static void eval_regex(const struct want *w, const char *data, size_t len,
+		       const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+	regmatch_t pm[1];
+
+	(void)forked;
+	v->expected = xasprintf("/%s/", w->text);
+	pm[0].rm_so = 0;
+	pm[0].rm_eo = (regoff_t)len;
+	v->ok = !regexec(w->rx, data, 1, pm, REG_STARTEND);
+	if (!v->ok) {
+		sbuf_addf(m, "%s does not match /", subj);
+		sbuf_add_escaped(m, w->text, w->len, QUOTE_MAX, 0);
+		sbuf_adds(m, "/");
+	}
+}
+
+static void eval_contains(const struct want *w, const char *data, size_t len,
+		          const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+
+	(void)forked;
+	v->ok = !w->len || memmem(data, len, w->text, w->len);
+	if (!v->ok) {
+		sbuf_addf(m, "%s does not contain ", subj);
+		judge_add_quoted(m, w->text, w->len);
+	}
+}
+
+static void eval_not_regex(const struct want *w, const char *data, size_t len,
+		           const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+	regmatch_t pm[1];
+
+	(void)forked;
+	v->expected = xasprintf("no match for /%s/", w->text);
+	pm[0].rm_so = 0;
+	pm[0].rm_eo = (regoff_t)len;
+	v->ok = regexec(w->rx, data, 1, pm, REG_STARTEND) != 0;
+	if (!v->ok) {
+		size_t line = 1;
+		const char *p;
+
+		for (p = data; p < data + pm[0].rm_so; p++)
+			line += *p == '\n';
+		sbuf_addf(m, "%s matches /", subj);
+		sbuf_add_escaped(m, w->text, w->len, QUOTE_MAX, 0);
+		sbuf_addf(m, "/ (line %zu), which it must not", line);
+	}
+}
+
+static void eval_not_contains(const struct want *w, const char *data, size_t len,
+		              const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+	const char *at = w->len ? memmem(data, len, w->text, w->len) : data;
+
+	(void)forked;
+	v->ok = !at;
+	if (!v->ok) {
+		size_t line = 1;
+		const char *p;
+
+		for (p = data; p < at; p++)
+			line += *p == '\n';
+		sbuf_addf(m, "%s contains ", subj);
+		judge_add_quoted(m, w->text, w->len);
+		sbuf_addf(m, " (line %zu), which it must not", line);
+	}
+}
+
+static void eval_lines_any_order(const struct want *w, const char *data, size_t len,
+		                 const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+	size_t i;
+	struct lines se, sa;
+	char *je, *ja;
+
+	judge_split_lines(w->text, w->len, &se);
+	judge_split_lines(data, len, &sa);
+	qsort(se.v, se.n, sizeof(*se.v), judge_line_cmp);
+	qsort(sa.v, sa.n, sizeof(*sa.v), judge_line_cmp);
+	v->ok = se.n == sa.n;
+	for (i = 0; v->ok && i < se.n; i++)
+		v->ok = judge_line_eq(&se.v[i], &sa.v[i]);
+	if (!v->ok) {
+		describe_lines_any_order(&se, &sa, subj, forked, m);
+		je = join_sorted(&se);
+		ja = join_sorted(&sa);
+		set_diff(v, je, strlen(je), ja, strlen(ja));
+		free(je);
+		free(ja);
+	}
+	free(se.v);
+	free(sa.v);
+}
+
+static void eval_line_count(const struct want *w, const char *data, size_t len,
+		            const char *subj, bool forked, struct verdict *v)
+{
+	const struct spec_expect *e = w->e;
+	struct sbuf *m = &v->msg;
+	struct lines ls;
+
+	(void)w;
+	(void)forked;
+	judge_split_lines(data, len, &ls);
+	v->ok = (long)ls.n >= e->min && (long)ls.n <= e->max;
+	{
+		struct sbuf r = SBUF_INIT;
+
+		judge_add_range(&r, e->min, e->max, "lines");
+		v->expected = judge_take(&r, NULL);
+	}
+	if (!v->ok)
+		sbuf_addf(m, "%s has %zu %s, expected %s", subj, ls.n,
+			  judge_plural(ls.n, "line", "lines"), v->expected);
+	free(ls.v);
+}
+
+static void eval_numbers(const struct want *w, const char *data, size_t len,
+		         const char *subj, bool forked, struct verdict *v)
 {
 	const struct spec_expect *e = w->e;
 	struct sbuf *m = &v->msg;
 	size_t i;
+	double *ne, *na;
+	size_t nne = extract_numbers(w->text, w->len, &ne);
+	size_t nna = extract_numbers(data, len, &na);
+
+	(void)forked;
+	v->ok = nne == nna;
+	if (!v->ok)
+		sbuf_addf(m, "%s has %zu %s, expected %zu", subj, nna,
+			  judge_plural(nna, "number", "numbers"), nne);
+	for (i = 0; v->ok && i < nne; i++) {
+		if (fabs(na[i] - ne[i]) <= e->tolerance)
+			continue;
+		v->ok = false;
+		sbuf_addf(m, "number %zu of %s is %.15g, expected %.15g",
+			  i + 1, subj, na[i], ne[i]);
+		if (e->tolerance > 0)
+			sbuf_addf(m, " (within %g)", e->tolerance);
+	}
+	free(ne);
+	free(na);
+}
+
+static void eval_line_counts(const struct want *w, const char *data, size_t len,
+		             const char *subj, bool forked, struct verdict *v)
+{
+	const struct spec_expect *e = w->e;
+	struct sbuf *m = &v->msg;
+	size_t i;
+	struct lines ls;
+	struct sbuf ex = SBUF_INIT;
+
+	(void)forked;
+	judge_split_lines(data, len, &ls);
+	v->ok = true;
+	for (i = 0; i < e->ncounts; i++) {
+		size_t got = count_line(&ls, w->counts[i]);
+
+		sbuf_addf(&ex, "%ldx %s\n", e->counts[i].count,
+			  w->counts[i]);
+		if ((long)got == e->counts[i].count)
+			continue;
+		if (!v->ok)
+			sbuf_adds(m, "; ");
+		v->ok = false;
+		sbuf_adds(m, "the line ");
+		judge_add_quoted(m, w->counts[i], strlen(w->counts[i]));
+		sbuf_addf(m, " appears in %s ", subj);
+		if (got == 0)
+			sbuf_adds(m, "0 times");
+		else
+			judge_add_times(m, got);
+		sbuf_adds(m, ", expected ");
+		if (e->counts[i].count == 0)
+			sbuf_adds(m, "0 times");
+		else
+			judge_add_times(m, (size_t)e->counts[i].count);
+	}
+	v->expected = judge_take(&ex, NULL);
+	free(ls.v);
+}
+
+static void eval_alternations(const struct want *w, const char *data, size_t len,
+		              const char *subj, bool forked, struct verdict *v)
+{
+	const struct spec_expect *e = w->e;
+	struct sbuf *m = &v->msg;
+	size_t i;
+	struct lines ls;
+	long alt = 0;
+
+	(void)w;
+	(void)forked;
+	judge_split_lines(data, len, &ls);
+	for (i = 1; i < ls.n; i++)
+		alt += !judge_line_eq(&ls.v[i], &ls.v[i - 1]);
+	v->ok = alt >= e->min;
+	v->expected = xasprintf("at least %ld alternations", e->min);
+	if (!v->ok)
+		sbuf_addf(m, "the lines of %s switch between values %ld "
+			  "%s, expected at least %ld: the processes' "
+			  "writes were not interleaved (output that is "
+			  "buffered reaches the file all at once)",
+			  subj, alt, alt == 1 ? "time" : "times", e->min);
+	free(ls.v);
+}
+
+static void eval_empty(const struct want *w, const char *data, size_t len,
+		       const char *subj, bool forked, struct verdict *v)
+{
+	struct sbuf *m = &v->msg;
+
+	(void)w;
+	(void)forked;
+	v->ok = len == 0;
+	if (!v->ok) {
+		struct lines ls;
+
+		judge_split_lines(data, len, &ls);
+		sbuf_addf(m, "expected nothing on %s, got %zu %s, the "
+			  "first line ", subj, len,
+			  judge_plural(len, "byte", "bytes"));
+		judge_add_quoted(m, ls.v[0].p, ls.v[0].len);
+		free(ls.v);
+	}
+}
+
+/* One row per expectation kind: adding a kind is a row here and its eval_
+ * function, with a row in the loader's table (load/expect.c). */
+static const struct expect_def expect_defs[] = {
+	{ EXPECT_EXACT, "exact", true, false, eval_exact },
+	{ EXPECT_NORMALIZED, "normalized", true, false, eval_normalized },
+	{ EXPECT_REGEX, "regex", true, true, eval_regex },
+	{ EXPECT_NOT_REGEX, "no match for regex", true, true, eval_not_regex },
+	{ EXPECT_CONTAINS, "contains", true, false, eval_contains },
+	{ EXPECT_NOT_CONTAINS, "does not contain", true, false, eval_not_contains },
+	{ EXPECT_LINES_ANY_ORDER, "lines in any order", true, false,
+	  eval_lines_any_order },
+	{ EXPECT_LINE_COUNT, "line count", false, false, eval_line_count },
+	{ EXPECT_NUMBERS, "numbers", true, false, eval_numbers },
+	{ EXPECT_LINE_COUNTS, "line counts", false, false, eval_line_counts },
+	{ EXPECT_ALTERNATIONS, "alternations", false, false, eval_alternations },
+	{ EXPECT_EMPTY, "empty", false, false, eval_empty },
+};
+
+static const struct expect_def *expect_def(enum expect_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(expect_defs) / sizeof(expect_defs[0]); i++)
+		if (expect_defs[i].kind == k)
+			return &expect_defs[i];
+	return &expect_defs[0]; /* the loader makes no other kind */
+}
+
+static void eval_want(const struct want *w, const char *data, size_t len,
+		      const char *subj, bool forked, struct verdict *v)
+{
+	const struct expect_def *d = expect_def(w->e->kind);
 
 	v->ok = false;
-	if (kind_has_text(e->kind) && e->kind != EXPECT_REGEX && e->kind != EXPECT_NOT_REGEX)
+	if (d->has_text && !d->regex)
 		v->expected = judge_keep_text(w->text, w->len);
 	v->actual = judge_keep_text(data, len);
-	switch (e->kind) {
-	case EXPECT_EXACT:
-		v->ok = len == w->len && !memcmp(data, w->text, len);
-		if (!v->ok) {
-			describe_difference(w->text, w->len, data, len, subj,
-					    forked, m);
-			set_diff(v, w->text, w->len, data, len);
-		}
-		break;
-	case EXPECT_NORMALIZED: {
-		size_t nel, nal;
-		char *ne = normalize(w->text, w->len, &nel);
-		char *na = normalize(data, len, &nal);
-
-		v->ok = nel == nal && !memcmp(ne, na, nel);
-		if (!v->ok) {
-			describe_difference(ne, nel, na, nal, subj, forked, m);
-			set_diff(v, ne, nel, na, nal);
-		}
-		free(ne);
-		free(na);
-		break;
-	}
-	case EXPECT_REGEX: {
-		regmatch_t pm[1];
-
-		v->expected = xasprintf("/%s/", w->text);
-		pm[0].rm_so = 0;
-		pm[0].rm_eo = (regoff_t)len;
-		v->ok = !regexec(w->rx, data, 1, pm, REG_STARTEND);
-		if (!v->ok) {
-			sbuf_addf(m, "%s does not match /", subj);
-			sbuf_add_escaped(m, w->text, w->len, QUOTE_MAX, 0);
-			sbuf_adds(m, "/");
-		}
-		break;
-	}
-	case EXPECT_CONTAINS:
-		v->ok = !w->len || memmem(data, len, w->text, w->len);
-		if (!v->ok) {
-			sbuf_addf(m, "%s does not contain ", subj);
-			judge_add_quoted(m, w->text, w->len);
-		}
-		break;
-	case EXPECT_NOT_REGEX: {
-		regmatch_t pm[1];
-
-		v->expected = xasprintf("no match for /%s/", w->text);
-		pm[0].rm_so = 0;
-		pm[0].rm_eo = (regoff_t)len;
-		v->ok = regexec(w->rx, data, 1, pm, REG_STARTEND) != 0;
-		if (!v->ok) {
-			size_t line = 1;
-			const char *p;
-
-			for (p = data; p < data + pm[0].rm_so; p++)
-				line += *p == '\n';
-			sbuf_addf(m, "%s matches /", subj);
-			sbuf_add_escaped(m, w->text, w->len, QUOTE_MAX, 0);
-			sbuf_addf(m, "/ (line %zu), which it must not", line);
-		}
-		break;
-	}
-	case EXPECT_NOT_CONTAINS: {
-		const char *at = w->len ? memmem(data, len, w->text, w->len) : data;
-
-		v->ok = !at;
-		if (!v->ok) {
-			size_t line = 1;
-			const char *p;
-
-			for (p = data; p < at; p++)
-				line += *p == '\n';
-			sbuf_addf(m, "%s contains ", subj);
-			judge_add_quoted(m, w->text, w->len);
-			sbuf_addf(m, " (line %zu), which it must not", line);
-		}
-		break;
-	}
-	case EXPECT_LINES_ANY_ORDER: {
-		struct lines se, sa;
-		char *je, *ja;
-
-		judge_split_lines(w->text, w->len, &se);
-		judge_split_lines(data, len, &sa);
-		qsort(se.v, se.n, sizeof(*se.v), judge_line_cmp);
-		qsort(sa.v, sa.n, sizeof(*sa.v), judge_line_cmp);
-		v->ok = se.n == sa.n;
-		for (i = 0; v->ok && i < se.n; i++)
-			v->ok = judge_line_eq(&se.v[i], &sa.v[i]);
-		if (!v->ok) {
-			describe_lines_any_order(&se, &sa, subj, forked, m);
-			je = join_sorted(&se);
-			ja = join_sorted(&sa);
-			set_diff(v, je, strlen(je), ja, strlen(ja));
-			free(je);
-			free(ja);
-		}
-		free(se.v);
-		free(sa.v);
-		break;
-	}
-	case EXPECT_LINE_COUNT: {
-		struct lines ls;
-
-		judge_split_lines(data, len, &ls);
-		v->ok = (long)ls.n >= e->min && (long)ls.n <= e->max;
-		{
-			struct sbuf r = SBUF_INIT;
-
-			judge_add_range(&r, e->min, e->max, "lines");
-			v->expected = judge_take(&r, NULL);
-		}
-		if (!v->ok)
-			sbuf_addf(m, "%s has %zu %s, expected %s", subj, ls.n,
-				  judge_plural(ls.n, "line", "lines"), v->expected);
-		free(ls.v);
-		break;
-	}
-	case EXPECT_NUMBERS: {
-		double *ne, *na;
-		size_t nne = extract_numbers(w->text, w->len, &ne);
-		size_t nna = extract_numbers(data, len, &na);
-
-		v->ok = nne == nna;
-		if (!v->ok)
-			sbuf_addf(m, "%s has %zu %s, expected %zu", subj, nna,
-				  judge_plural(nna, "number", "numbers"), nne);
-		for (i = 0; v->ok && i < nne; i++) {
-			if (fabs(na[i] - ne[i]) <= e->tolerance)
-				continue;
-			v->ok = false;
-			sbuf_addf(m, "number %zu of %s is %.15g, expected %.15g",
-				  i + 1, subj, na[i], ne[i]);
-			if (e->tolerance > 0)
-				sbuf_addf(m, " (within %g)", e->tolerance);
-		}
-		free(ne);
-		free(na);
-		break;
-	}
-	case EXPECT_LINE_COUNTS: {
-		struct lines ls;
-		struct sbuf ex = SBUF_INIT;
-
-		judge_split_lines(data, len, &ls);
-		v->ok = true;
-		for (i = 0; i < e->ncounts; i++) {
-			size_t got = count_line(&ls, w->counts[i]);
-
-			sbuf_addf(&ex, "%ldx %s\n", e->counts[i].count,
-				  w->counts[i]);
-			if ((long)got == e->counts[i].count)
-				continue;
-			if (!v->ok)
-				sbuf_adds(m, "; ");
-			v->ok = false;
-			sbuf_adds(m, "the line ");
-			judge_add_quoted(m, w->counts[i], strlen(w->counts[i]));
-			sbuf_addf(m, " appears in %s ", subj);
-			if (got == 0)
-				sbuf_adds(m, "0 times");
-			else
-				judge_add_times(m, got);
-			sbuf_adds(m, ", expected ");
-			if (e->counts[i].count == 0)
-				sbuf_adds(m, "0 times");
-			else
-				judge_add_times(m, (size_t)e->counts[i].count);
-		}
-		v->expected = judge_take(&ex, NULL);
-		free(ls.v);
-		break;
-	}
-	case EXPECT_ALTERNATIONS: {
-		struct lines ls;
-		long alt = 0;
-
-		judge_split_lines(data, len, &ls);
-		for (i = 1; i < ls.n; i++)
-			alt += !judge_line_eq(&ls.v[i], &ls.v[i - 1]);
-		v->ok = alt >= e->min;
-		v->expected = xasprintf("at least %ld alternations", e->min);
-		if (!v->ok)
-			sbuf_addf(m, "the lines of %s switch between values %ld "
-				  "%s, expected at least %ld: the processes' "
-				  "writes were not interleaved (output that is "
-				  "buffered reaches the file all at once)",
-				  subj, alt, alt == 1 ? "time" : "times", e->min);
-		free(ls.v);
-		break;
-	}
-	case EXPECT_EMPTY:
-		v->ok = len == 0;
-		if (!v->ok) {
-			struct lines ls;
-
-			judge_split_lines(data, len, &ls);
-			sbuf_addf(m, "expected nothing on %s, got %zu %s, the "
-				  "first line ", subj, len,
-				  judge_plural(len, "byte", "bytes"));
-			judge_add_quoted(m, ls.v[0].p, ls.v[0].len);
-			free(ls.v);
-		}
-		break;
-	}
+	d->eval(w, data, len, subj, forked, v);
 }
 
 static void verdict_release(struct verdict *v)
@@ -685,24 +780,6 @@ static void select_lines(const char *data, size_t len, int pid,
 	}
 }
 
-static const char *kind_label(enum expect_kind k)
-{
-	switch (k) {
-	case EXPECT_EXACT: return "exact";
-	case EXPECT_NORMALIZED: return "normalized";
-	case EXPECT_REGEX: return "regex";
-	case EXPECT_NOT_REGEX: return "no match for regex";
-	case EXPECT_CONTAINS: return "contains";
-	case EXPECT_NOT_CONTAINS: return "does not contain";
-	case EXPECT_LINES_ANY_ORDER: return "lines in any order";
-	case EXPECT_LINE_COUNT: return "line count";
-	case EXPECT_NUMBERS: return "numbers";
-	case EXPECT_LINE_COUNTS: return "line counts";
-	case EXPECT_ALTERNATIONS: return "alternations";
-	case EXPECT_EMPTY: return "empty";
-	}
-	return "?";
-}
 
 static char *expect_name(const struct spec_expect *e, const char *where)
 {
@@ -722,7 +799,7 @@ static char *expect_name(const struct spec_expect *e, const char *where)
 		break;
 	case EXPECT_CONTAINS:
 	case EXPECT_NOT_CONTAINS:
-		sbuf_addf(&sb, "%s ", kind_label(e->kind));
+		sbuf_addf(&sb, "%s ", expect_def(e->kind)->label);
 		sbuf_addc(&sb, '`');
 		sbuf_add_escaped(&sb, text, strlen(text), 40, 0);
 		sbuf_addc(&sb, '`');
@@ -734,7 +811,7 @@ static char *expect_name(const struct spec_expect *e, const char *where)
 		sbuf_addf(&sb, "at least %ld alternations", e->min);
 		break;
 	default:
-		sbuf_adds(&sb, kind_label(e->kind));
+		sbuf_adds(&sb, expect_def(e->kind)->label);
 		break;
 	}
 	return judge_take(&sb, NULL);
