@@ -105,28 +105,6 @@ static void judge_exit(struct judge *j, bool is_signal)
 
 /* ---- the test ----------------------------------------------------------- */
 
-static bool any_points(const struct spec_test *t)
-{
-	size_t i, k;
-
-	if ((t->has_exit || t->has_signal) && t->exit_points >= 0)
-		return true;
-	for (i = 0; i < t->nstdout; i++)
-		if (t->stdout_expects[i].points >= 0)
-			return true;
-	for (i = 0; i < t->nstderr; i++)
-		if (t->stderr_expects[i].points >= 0)
-			return true;
-	for (i = 0; i < t->noutput_files; i++)
-		for (k = 0; k < t->output_files[i].nexpects; k++)
-			if (t->output_files[i].expects[k].points >= 0)
-				return true;
-	for (i = 0; i < t->ntchecks; i++)
-		if (t->tchecks[i].points >= 0)
-			return true;
-	return false;
-}
-
 void check_test(const struct spec *s, const struct spec_test *t,
 		const struct check_input *in, struct result_test *rt)
 {
@@ -170,7 +148,7 @@ void check_test(const struct spec *s, const struct spec_test *t,
 
 	/* No check has points of its own: the test's points ride on the
 	 * first check, and grade.c gives them only if every check passed. */
-	if (!any_points(t) && rt->nchecks > first) {
+	if (!spec_test_has_check_points(t) && rt->nchecks > first) {
 		struct result_check *c = &rt->checks[first];
 
 		c->max_points = t->points;

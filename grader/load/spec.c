@@ -2437,6 +2437,13 @@ double spec_test_points(const struct spec_test *t)
 	return test_has_check_points(t, &sum) ? sum : t->points;
 }
 
+bool spec_test_has_check_points(const struct spec_test *t)
+{
+	double sum;
+
+	return test_has_check_points(t, &sum);
+}
+
 double spec_total_points(const struct spec *s)
 {
 	double sum = 0;
@@ -2445,14 +2452,4 @@ double spec_total_points(const struct spec *s)
 	for (i = 0; i < s->ntests; i++)
 		sum += spec_test_points(&s->tests[i]);
 	return sum;
-}
-
-const struct spec_test *spec_find_test(const struct spec *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < s->ntests; i++)
-		if (s->tests[i].name && !strcmp(s->tests[i].name, name))
-			return &s->tests[i];
-	return NULL;
 }
