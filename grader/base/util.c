@@ -169,6 +169,33 @@ const char *sbuf_str(const struct sbuf *sb)
 	return sb->buf ? sb->buf : "";
 }
 
+void sbuf_add_escaped(struct sbuf *sb, const char *p, size_t len, size_t max,
+		      int flags)
+{
+	size_t i;
+
+	for (i = 0; i < len && i < max; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if ((flags & SBUF_ESC_NAMED) && c == '\n')
+			sbuf_adds(sb, "\\n");
+		else if ((flags & SBUF_ESC_NAMED) && c == '\t')
+			sbuf_adds(sb, "\\t");
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			sbuf_addf(sb, "\\x%02x", c);
+		else
+			sbuf_addc(sb, (char)c);
+	}
+	if (len > max) {
+		/* do not leave half a UTF-8 sequence before the dots */
+		while (sb->len && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0x80)
+			sb->len--;
+		if (sb->len && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0xc0)
+			sb->len--;
+		sbuf_add(sb, "...", 3);
+	}
+}
+
 /* Split "12.5ms" into a number and a unit word, skipping blanks. */
 static int split_number(const char *s, double *val, const char **unit)
 {

@@ -53,6 +53,14 @@ void sbuf_reset(struct sbuf *sb);
 char *sbuf_detach(struct sbuf *sb, size_t *len);
 /* Never NULL: "" for an empty buffer. */
 const char *sbuf_str(const struct sbuf *sb);
+/* Append at most max of the len bytes at p so that they stay on one line
+ * and a terminal or a report does not act on them: control bytes become
+ * \xNN, except that with SBUF_ESC_NAMED "\n" and "\t" are written as
+ * such and without it a tab stays a tab. Longer text is cut with "...",
+ * never inside a UTF-8 sequence. */
+enum { SBUF_ESC_NAMED = 1 };
+void sbuf_add_escaped(struct sbuf *sb, const char *p, size_t len, size_t max,
+		      int flags);
 
 /* Parse "2s", "500ms", "1.5s", "3m", "250us"; a bare number is seconds.
  * Returns 0 and the value in nanoseconds, -1 when malformed. */

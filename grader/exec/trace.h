@@ -29,7 +29,7 @@ struct trace_opts {
 
 /* Attach to root (which called PTRACE_TRACEME and exec'd, when
  * opts->trace), let it run, and follow the tree until every process has
- * ended. Returns 0; never returns early while a child is alive. */
+ * ended. Returns the CPU time the tree used (ns); never returns early while a child is alive. */
 int64_t trace_helper_loop(const struct trace_opts *opts);
 
 #endif

@@ -27,6 +27,7 @@
 
 #include "load/lang.h"
 #include "load/spec.h"
+#include "model/role.h"
 
 /* Files read through `from:`, `exact_file:`, `stdin_file:` are expected
  * outputs and inputs, not data sets: a bigger one is a mistake (or
@@ -129,29 +130,6 @@ static void diags_sort(struct spec_diags *ds, size_t from)
 	}
 }
 
-/* Append text to sb on one line: \n, \t and other control bytes escaped,
- * cut after max bytes with "...". */
-static void add_escaped(struct sbuf *sb, const char *v, size_t len,
-			size_t max)
-{
-	size_t i;
-
-	for (i = 0; i < len && i < max; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c == '\n')
-			sbuf_adds(sb, "\\n");
-		else if (c == '\t')
-			sbuf_adds(sb, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			sbuf_addf(sb, "\\x%02x", c);
-		else
-			sbuf_addc(sb, (char)c);
-	}
-	if (len > max)
-		sbuf_adds(sb, "...");
-}
-
 /* ---- key paths ---------------------------------------------------------- */
 
 static size_t path_key(struct loader *L, const char *key)
@@ -179,7 +157,7 @@ static size_t path_name(struct loader *L, const char *name)
 	size_t old = L->path.len;
 
 	sbuf_adds(&L->path, "['");
-	add_escaped(&L->path, name, strlen(name), 60);
+	sbuf_add_escaped(&L->path, name, strlen(name), 60, SBUF_ESC_NAMED);
 	sbuf_adds(&L->path, "']");
 	return old;
 }
@@ -248,7 +226,7 @@ static const char *describe(struct loader *L, const yaml_node_t *n)
 	if (is_null(n))
 		return "nothing";
 	sbuf_addc(&L->got, '\'');
-	add_escaped(&L->got, sval(n), slen(n), 40);
+	sbuf_add_escaped(&L->got, sval(n), slen(n), 40, SBUF_ESC_NAMED);
 	sbuf_addc(&L->got, '\'');
 	return sbuf_str(&L->got);
 }
@@ -654,39 +632,6 @@ static int as_signal(struct loader *L, yaml_node_t *n, int *out)
 	return 0;
 }
 
-/* A role of tree.h: "root", "reaper" or "*", then dot-separated steps,
- * each a position (1, 2, ...), "*", or "exit" followed by a position. */
-static bool role_valid(const char *r)
-{
-	char *copy, *seg, *save = NULL;
-	bool ok = true, first = true, after_exit = false;
-
-	if (!*r || strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789.*") !=
-		   strlen(r))
-		return false;
-	if (r[0] == '.' || r[strlen(r) - 1] == '.' || strstr(r, ".."))
-		return false;
-	copy = xstrdup(r);
-	for (seg = strtok_r(copy, ".", &save); seg && ok;
-	     seg = strtok_r(NULL, ".", &save)) {
-		bool number = strspn(seg, "0123456789") == strlen(seg) &&
-			      seg[0] != '0';
-
-		if (first)
-			ok = !strcmp(seg, "root") || !strcmp(seg, "reaper") ||
-			     !strcmp(seg, "*");
-		else if (after_exit)
-			ok = number || !strcmp(seg, "*");
-		else
-			ok = number || !strcmp(seg, "*") ||
-			     !strcmp(seg, "exit");
-		after_exit = !first && !strcmp(seg, "exit");
-		first = false;
-	}
-	free(copy);
-	return ok && !after_exit;
-}
-
 static int as_role(struct loader *L, yaml_node_t *n, char **out)
 {
 	if (!is_scalar(n) || is_null(n) || !role_valid(sval(n))) {
@@ -871,10 +816,6 @@ out:
 
 /* ---- placeholders ------------------------------------------------------- */
 
-static const char *const placeholder_names[] = {
-	"pid", "ppid", "status", "comm", "nforks", NULL
-};
-
 /* Check the placeholders of a text (see spec.h): "{{" is a literal "{",
  * "{NAME:ROLE}" a placeholder; another "{" is a literal, unless it looks
  * like a misspelt placeholder ("{pdi:root}"), which is an error. When
@@ -883,62 +824,42 @@ static const char *const placeholder_names[] = {
 static int scan_placeholders(struct loader *L, yaml_node_t *n,
 			     const char *text, bool *has, struct sbuf *plain)
 {
-	const char *s = text;
+	struct role_token tok;
+	size_t pos = 0;
 	int ret = 0;
 
 	*has = false;
-	while (*s) {
-		size_t w, i;
-		const char *close;
-		char *role;
-
-		if (s[0] != '{') {
+	while (role_next(text, &pos, &tok)) {
+		switch (tok.type) {
+		case ROLE_TOK_TEXT:
 			if (plain)
-				sbuf_addc(plain, *s);
-			s++;
+				sbuf_add(plain, tok.p, tok.len);
 			continue;
-		}
-		if (s[1] == '{') {
+		case ROLE_TOK_BRACE:
 			if (plain)
 				sbuf_addc(plain, '{');
-			s += 2;
 			continue;
-		}
-		w = strspn(s + 1, "abcdefghijklmnopqrstuvwxyz");
-		if (!w || s[1 + w] != ':') {
-			if (plain)
-				sbuf_addc(plain, '{');
-			s++;
-			continue;
-		}
-		for (i = 0; placeholder_names[i]; i++)
-			if (strlen(placeholder_names[i]) == w &&
-			    !strncmp(placeholder_names[i], s + 1, w))
-				break;
-		if (!placeholder_names[i]) {
+		case ROLE_TOK_BAD_NAME:
 			diag(L, n, "unknown placeholder '{%.*s:'; expected "
 			     "pid, ppid, status, comm or nforks (write '{{' "
-			     "for a literal '{')", (int)w, s + 1);
+			     "for a literal '{')", (int)tok.nlen, tok.name);
 			return -1;
-		}
-		close = strchr(s + 1 + w + 1, '}');
-		if (!close) {
+		case ROLE_TOK_BAD_OPEN:
 			diag(L, n, "placeholder '{%.*s:' has no closing '}'",
-			     (int)w, s + 1);
+			     (int)tok.nlen, tok.name);
 			return -1;
-		}
-		role = xstrndup(s + 2 + w, (size_t)(close - (s + 2 + w)));
-		if (!role_valid(role)) {
-			diag(L, n, "placeholder '{%.*s:%s}' names no process "
+		case ROLE_TOK_BAD_ROLE:
+			diag(L, n, "placeholder '{%.*s:%.*s}' names no process "
 			     "role; expected a role like 'root' or 'root.1'",
-			     (int)w, s + 1, role);
+			     (int)tok.nlen, tok.name, (int)tok.alen, tok.arg);
 			ret = -1;
+			break;
+		case ROLE_TOK_PH:
+			break;
 		}
-		free(role);
 		*has = true;
 		if (plain)
 			sbuf_addc(plain, '1');
-		s = close + 1;
 	}
 	return ret;
 }
@@ -2518,6 +2439,13 @@ double spec_test_points(const struct spec_test *t)
 	return test_has_check_points(t, &sum) ? sum : t->points;
 }
 
+bool spec_test_has_check_points(const struct spec_test *t)
+{
+	double sum;
+
+	return test_has_check_points(t, &sum);
+}
+
 double spec_total_points(const struct spec *s)
 {
 	double sum = 0;
@@ -2526,14 +2454,4 @@ double spec_total_points(const struct spec *s)
 	for (i = 0; i < s->ntests; i++)
 		sum += spec_test_points(&s->tests[i]);
 	return sum;
-}
-
-const struct spec_test *spec_find_test(const struct spec *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < s->ntests; i++)
-		if (s->tests[i].name && !strcmp(s->tests[i].name, name))
-			return &s->tests[i];
-	return NULL;
 }

@@ -1,7 +1,8 @@
 /* spec.h - the exercise spec: its data model and the YAML loader.
  *
  * A spec is one YAML file per exercise (see specs/FORMAT.md). The
- * loader uses libyaml's event parser and checks every key: unknown keys,
+ * loader reads it with libyaml's document API (yaml_parser_load), walks
+ * the node tree and checks every key: unknown keys,
  * wrong types, bad durations, sizes, regexes and signal names are errors
  * that name file:line:column (1-based), the key path and what was
  * expected. All errors of a file are collected, not just the first.
@@ -258,13 +259,13 @@ void spec_diags_release(struct spec_diags *d);
 /* Total points of a test: `points:` when no check has its own points,
  * else the sum of its checks' points. */
 double spec_test_points(const struct spec_test *t);
+/* Some check of the test has points of its own (else the test's points
+ * are all or nothing). */
+bool spec_test_has_check_points(const struct spec_test *t);
 double spec_total_points(const struct spec *s);
 
 /* The limits a test runs with: test over spec over built-in defaults. */
 void spec_effective_limits(const struct spec *s, const struct spec_test *t,
 			   struct spec_limits *out);
-
-/* Find a test by name, or NULL. */
-const struct spec_test *spec_find_test(const struct spec *s, const char *name);
 
 #endif

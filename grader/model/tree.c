@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "model/tree.h"
+#include "model/role.h"
 
 _Static_assert(sizeof(struct tree_ev) == 32, "tree_ev is a fixed wire header");
 
@@ -408,87 +409,60 @@ static void emit(struct resolve_ctx *rc, struct tree_proc *p)
 	rc->n++;
 }
 
-/* Parse a positive decimal component of length len. */
-static size_t parse_index(const char *s, size_t len)
-{
-	size_t v = 0, i;
-
-	if (!len || len > 9 || s[0] == '0')
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (size_t)(s[i] - '0');
-	}
-	return v;
-}
-
-/* Match the rest of a role ("2.1", "*", "exit.1.2") below p. */
+/* Match the steps of a role below p. */
 static void resolve_below(struct resolve_ctx *rc, struct tree_proc *p,
-			  const char *rest)
+			  const struct role_step *st, size_t n)
 {
-	const char *dot;
-	size_t clen, i;
+	struct tree_proc **by_end;
+	size_t i;
 
-	if (!*rest) {
+	if (!n) {
 		emit(rc, p);
 		return;
 	}
-	dot = strchr(rest, '.');
-	clen = dot ? (size_t)(dot - rest) : strlen(rest);
-	if (clen == 1 && rest[0] == '*') {
+	switch (st->kind) {
+	case ROLE_CHILD:
+		if (st->n <= p->nchildren)
+			resolve_below(rc, p->children[st->n - 1], st + 1, n - 1);
+		break;
+	case ROLE_CHILDREN:
 		for (i = 0; i < p->nchildren; i++)
-			resolve_below(rc, p->children[i], dot ? dot + 1 : "");
-		return;
-	}
-	if (clen == 4 && !strncmp(rest, "exit", 4) && dot) {
-		const char *num = dot + 1, *dot2 = strchr(num, '.');
-		size_t nlen = dot2 ? (size_t)(dot2 - num) : strlen(num);
-		size_t k = parse_index(num, nlen);
-		struct tree_proc **by_end;
-
-		if (nlen == 1 && *num == '*') {
-			/* every child that ended, in the order they ended */
-			by_end = tree_children_by_end(p);
-			for (i = 0; by_end[i] && by_end[i]->ended; i++)
-				resolve_below(rc, by_end[i], dot2 ? dot2 + 1 : "");
-			free(by_end);
-			return;
-		}
-		if (!k || k > p->nchildren)
-			return;
+			resolve_below(rc, p->children[i], st + 1, n - 1);
+		break;
+	case ROLE_ENDED:
+		if (st->n > p->nchildren)
+			break;
 		by_end = tree_children_by_end(p);
-		if (by_end[k - 1]->ended)
-			resolve_below(rc, by_end[k - 1], dot2 ? dot2 + 1 : "");
+		if (by_end[st->n - 1]->ended)
+			resolve_below(rc, by_end[st->n - 1], st + 1, n - 1);
 		free(by_end);
-		return;
+		break;
+	case ROLE_ENDED_ALL:
+		/* every child that ended, in the order they ended */
+		by_end = tree_children_by_end(p);
+		for (i = 0; by_end[i] && by_end[i]->ended; i++)
+			resolve_below(rc, by_end[i], st + 1, n - 1);
+		free(by_end);
+		break;
 	}
-	i = parse_index(rest, clen);
-	if (i && i <= p->nchildren)
-		resolve_below(rc, p->children[i - 1], dot ? dot + 1 : "");
 }
 
 size_t tree_resolve(const struct tree *t, const char *role,
 		    struct tree_proc **out, size_t max)
 {
 	struct resolve_ctx rc = { out, max, 0 };
+	struct role r;
 	size_t i;
 
-	if (!t || !role || !t->nprocs)
+	if (!t || !role || !t->nprocs || role_parse(role, strlen(role), &r))
 		return 0;
 	/* "*" starts from every process ("*.1": every first child), "root"
 	 * from the root; "reaper" is not a process of the tree. */
-	if (role[0] == '*' && (role[1] == '\0' || (role[1] == '.' && role[2]))) {
+	if (r.base == ROLE_ANY)
 		for (i = 0; i < t->nprocs; i++)
-			resolve_below(&rc, t->procs[i], role[1] ? role + 2 : "");
-		return rc.n;
-	}
-	if (strncmp(role, "root", 4))
-		return 0;
-	if (role[4] == '\0')
-		resolve_below(&rc, t->procs[0], "");
-	else if (role[4] == '.' && role[5])
-		resolve_below(&rc, t->procs[0], role + 5);
+			resolve_below(&rc, t->procs[i], r.steps, r.nsteps);
+	else if (r.base == ROLE_ROOT)
+		resolve_below(&rc, t->procs[0], r.steps, r.nsteps);
 	return rc.n;
 }
 
