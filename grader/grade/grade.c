@@ -266,25 +266,28 @@ static bool all_or_nothing(const struct spec_test *t)
 	return true;
 }
 
-static void fill_skipped_test(const struct spec_test *t, struct result_test *rt)
+static void fill_skipped_test(const struct spec_test *t, const struct lang *lang,
+			      struct result_test *rt)
 {
+	const char *ln = lang ? lang->name : NULL;
+
 	rt->all_or_nothing = all_or_nothing(t);
 	rt->name = xstrdup(t->name);
-	rt->description = t->description ? xstrdup(t->description) : NULL;
+	rt->description = xstrdup_or_null(spec_text(t->description, t->description_lang, ln));
 	rt->visibility = t->visibility;
 	rt->max_points = spec_test_points(t);
 	rt->exit_status = -1;
-	rt->hint = t->hint ? xstrdup(t->hint) : NULL;
+	rt->hint = xstrdup_or_null(spec_text(t->hint, t->hint_lang, ln));
 }
 
 /* A failed build or a broken grader: every test fails with one check that
  * says why, worth the test's points. */
-static void fail_test(const struct spec_test *t, struct result_test *rt,
-		      const char *kind, const char *message)
+static void fail_test(const struct spec_test *t, const struct lang *lang,
+		      struct result_test *rt, const char *kind, const char *message)
 {
 	struct result_check *c;
 
-	fill_skipped_test(t, rt);
+	fill_skipped_test(t, lang, rt);
 	rt->status = RESULT_FAIL;
 	c = result_add_check(rt);
 	c->name = xstrdup(kind);
@@ -381,13 +384,13 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 		struct sbuf msg = SBUF_INIT;
 
 		sbuf_addf(&msg, "the test could not be set up: %s", copy_err.msg);
-		fail_test(t, rt, "setup", sbuf_str(&msg));
+		fail_test(t, lang, rt, "setup", sbuf_str(&msg));
 		sbuf_release(&msg);
 		fs_remove_tree(dir, NULL);
 		free(dir);
 		return 0;
 	}
-	fill_skipped_test(t, rt);
+	fill_skipped_test(t, lang, rt);
 	memset(&req, 0, sizeof(req));
 	lang_argv = lang_command(lang, s, t, &lang_shell);
 	if (t->shell) {
@@ -442,6 +445,7 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	in.tree = res.tree->traced ? res.tree : NULL;
 	in.notrace = res.tree->notrace_reason;
 	in.capture = req.limits.capture;
+	in.lang = lang ? lang->name : NULL;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	in.workdir_fd = dirfd;
 	check_test(s, t, &in, rt);
@@ -605,9 +609,9 @@ static int grade_exercise(const struct spec *s, const char *submission,
 		struct sbuf why = SBUF_INIT;
 
 		if (built) {
-			fail_test(t, rt, "build", ex->build_message);
+			fail_test(t, lang, rt, "build", ex->build_message);
 		} else if (!deps_passed(t, ex, &why)) {
-			fill_skipped_test(t, rt);
+			fill_skipped_test(t, lang, rt);
 			rt->status = RESULT_SKIP;
 			rt->skip_reason = sbuf_detach(&why, NULL);
 		} else if (run_timed_test(s, lang, t, dir, tmp, i, o, rt, e) < 0) {

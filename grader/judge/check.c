@@ -72,7 +72,7 @@ static void judge_exit(struct judge *j, bool is_signal)
 		c.name = xasprintf("exit status %d", t->exit_status);
 		c.expected = xasprintf("exit %d", t->exit_status);
 	}
-	c.hint = t->exit_hint ? xstrdup(t->exit_hint) : NULL;
+	c.hint = xstrdup_or_null(spec_text(t->exit_hint, t->exit_hint_lang, j->in->lang));
 	if (!in->root_ended) {
 		ok = false;
 		sbuf_adds(&msg, "the program's exit status is unknown: the run "

@@ -28,6 +28,8 @@ struct expect_def {
 	const char *label;    /* in generated check names: "stdout: exact" */
 	bool has_text;        /* e->text is expected text (placeholders too) */
 	bool regex;           /* e->text is a regex */
+	bool timing;          /* how fast the machine ran the program can
+	                         change the outcome (result.h) */
 	void (*eval)(const struct want *w, const char *data, size_t len,
 		     const char *subj, bool forked, struct verdict *v);
 };
@@ -709,19 +711,19 @@ static void eval_empty(const struct want *w, const char *data, size_t len,
 /* One row per expectation kind: adding a kind is a row here and its eval_
  * function, with a row in the loader's table (load/expect.c). */
 static const struct expect_def expect_defs[] = {
-	{ EXPECT_EXACT, "exact", true, false, eval_exact },
-	{ EXPECT_NORMALIZED, "normalized", true, false, eval_normalized },
-	{ EXPECT_REGEX, "regex", true, true, eval_regex },
-	{ EXPECT_NOT_REGEX, "no match for regex", true, true, eval_not_regex },
-	{ EXPECT_CONTAINS, "contains", true, false, eval_contains },
-	{ EXPECT_NOT_CONTAINS, "does not contain", true, false, eval_not_contains },
-	{ EXPECT_LINES_ANY_ORDER, "lines in any order", true, false,
+	{ EXPECT_EXACT, "exact", true, false, false, eval_exact },
+	{ EXPECT_NORMALIZED, "normalized", true, false, false, eval_normalized },
+	{ EXPECT_REGEX, "regex", true, true, false, eval_regex },
+	{ EXPECT_NOT_REGEX, "no match for regex", true, true, false, eval_not_regex },
+	{ EXPECT_CONTAINS, "contains", true, false, false, eval_contains },
+	{ EXPECT_NOT_CONTAINS, "does not contain", true, false, false, eval_not_contains },
+	{ EXPECT_LINES_ANY_ORDER, "lines in any order", true, false, false,
 	  eval_lines_any_order },
-	{ EXPECT_LINE_COUNT, "line count", false, false, eval_line_count },
-	{ EXPECT_NUMBERS, "numbers", true, false, eval_numbers },
-	{ EXPECT_LINE_COUNTS, "line counts", false, false, eval_line_counts },
-	{ EXPECT_ALTERNATIONS, "alternations", false, false, eval_alternations },
-	{ EXPECT_EMPTY, "empty", false, false, eval_empty },
+	{ EXPECT_LINE_COUNT, "line count", false, false, false, eval_line_count },
+	{ EXPECT_NUMBERS, "numbers", true, false, false, eval_numbers },
+	{ EXPECT_LINE_COUNTS, "line counts", false, false, false, eval_line_counts },
+	{ EXPECT_ALTERNATIONS, "alternations", false, false, true, eval_alternations },
+	{ EXPECT_EMPTY, "empty", false, false, false, eval_empty },
 };
 
 static const struct expect_def *expect_def(enum expect_kind k)
@@ -882,7 +884,8 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 
 	c.kind = xstrdup(kind);
 	c.name = e->name ? xstrdup(e->name) : expect_name(e, where);
-	c.hint = e->hint ? xstrdup(e->hint) : NULL;
+	c.hint = xstrdup_or_null(spec_text(e->hint, e->hint_lang, j->in->lang));
+	c.timing = expect_def(e->kind)->timing;
 	if (fail_msg) {
 		c.status = RESULT_FAIL;
 		c.message = xstrdup(fail_msg);

@@ -460,6 +460,74 @@ static int as_str(struct loader *L, yaml_node_t *n, char **out)
 	return 0;
 }
 
+/* A hint or a description: a string, or a mapping from language names
+ * (and `default`) to strings (spec.h, struct spec_langtext). */
+static int as_text(struct loader *L, yaml_node_t *n, char **out,
+		   struct spec_langtext **lt)
+{
+	yaml_node_pair_t *p;
+	struct spec_langtext *t;
+	const char *dflt = NULL;
+	int rc = 0;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return as_str(L, n, out);
+	t = xcalloc(1, sizeof(*t));
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+		char *text = NULL;
+		const char *key, *c;
+		size_t i, save;
+
+		if (!k || !v)
+			continue;
+		if (!is_scalar(k) || is_null(k) || !*sval(k)) {
+			diag(L, k, "expected a language name, got %s", describe(L, k));
+			rc = -1;
+			continue;
+		}
+		key = sval(k);
+		for (c = key; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			      *c == '_' || *c == '+' || *c == '-'))
+				break;
+		save = path_key(L, key);
+		for (i = 0; i < t->n && strcmp(t->lang[i], key); i++)
+			;
+		if (*c) {
+			diag(L, k, "expected a language name like 'c' or 'python' (lowercase), "
+			     "or 'default'");
+			rc = -1;
+		} else if (i < t->n) {
+			diag(L, k, "duplicate key '%s'", key);
+			rc = -1;
+		} else if (as_str(L, v, &text) == 0) {
+			t->lang = xrealloc(t->lang, (t->n + 1) * sizeof(*t->lang));
+			t->text = xrealloc(t->text, (t->n + 1) * sizeof(*t->text));
+			t->lang[t->n] = xstrdup(key);
+			t->text[t->n] = text;
+			if (!strcmp(key, "default"))
+				dflt = text;
+			t->n++;
+		} else {
+			rc = -1;
+		}
+		path_pop(L, save);
+	}
+	if (!t->n) {
+		if (rc == 0)
+			diag(L, n, "expected a string, or a mapping from language names to "
+			     "strings");
+		spec_langtext_free(t);
+		return -1;
+	}
+	free(*out);
+	*out = xstrdup(dflt ? dflt : t->text[0]);
+	spec_langtext_free(*lt);
+	*lt = t;
+	return rc;
+}
+
 static int as_nonempty(struct loader *L, yaml_node_t *n, char **out)
 {
 	if (is_scalar(n) && !is_null(n) && slen(n) == 0) {
@@ -957,6 +1025,7 @@ static void expect_release(struct spec_expect *e)
 	free(e->process);
 	free(e->prefix);
 	free(e->hint);
+	spec_langtext_free(e->hint_lang);
 }
 
 /* Compile a regex, or (with placeholders) check that it would compile. */
@@ -1195,7 +1264,7 @@ common:
 	}
 	if ((v = map_get(&m, "hint"))) {
 		save = path_key(L, "hint");
-		as_str(L, v, &e->hint);
+		as_text(L, v, &e->hint, &e->hint_lang);
 		path_pop(L, save);
 	}
 	if ((v = map_get(&m, "process"))) {
@@ -1287,6 +1356,7 @@ static void tcheck_release(struct spec_tcheck *c)
 	free_strv(c->argv);
 	free(c->fds);
 	free(c->hint);
+	spec_langtext_free(c->hint_lang);
 }
 
 static void load_exec(struct loader *L, yaml_node_t *n,
@@ -1483,7 +1553,7 @@ common:
 	}
 	if ((v = map_get(&m, "hint"))) {
 		save = path_key(L, "hint");
-		as_str(L, v, &c->hint);
+		as_text(L, v, &c->hint, &c->hint_lang);
 		path_pop(L, save);
 	}
 	map_close(&m);
@@ -1517,6 +1587,7 @@ static void test_release(struct spec_test *t)
 	}
 	free(t->env);
 	free(t->exit_hint);
+	spec_langtext_free(t->exit_hint_lang);
 	for (i = 0; i < t->nstdout; i++)
 		expect_release(&t->stdout_expects[i]);
 	free(t->stdout_expects);
@@ -1536,8 +1607,10 @@ static void test_release(struct spec_test *t)
 		tcheck_release(&t->tchecks[i]);
 	free(t->tchecks);
 	free(t->hint);
+	spec_langtext_free(t->hint_lang);
 	free_strv(t->depends_on);
 	free(t->description);
+	spec_langtext_free(t->description_lang);
 }
 
 static void load_command(struct loader *L, const struct map *m,
@@ -1761,7 +1834,7 @@ static void load_exit_signal(struct loader *L, yaml_node_t *n,
 	}
 	if ((v = map_get(&m, "hint"))) {
 		save = path_key(L, "hint");
-		as_str(L, v, &t->exit_hint);
+		as_text(L, v, &t->exit_hint, &t->exit_hint_lang);
 		path_pop(L, save);
 	}
 	map_close(&m);
@@ -1875,8 +1948,15 @@ static void load_test(struct loader *L, yaml_node_t *n, size_t index,
 		fn(L, v, &t->field);            \
 		path_pop(L, save);              \
 	}
-	STR("description", as_str, description)
-	STR("hint", as_str, hint)
+#define TEXT(key, field)                                  \
+	if ((v = map_get(&m, key))) {                     \
+		save = path_key(L, key);                  \
+		as_text(L, v, &t->field, &t->field##_lang); \
+		path_pop(L, save);                        \
+	}
+	TEXT("description", description)
+	TEXT("hint", hint)
+#undef TEXT
 
 	if (!map_get(&m, "command") && !map_get(&m, "shell"))
 		diag(L, n, "missing required key 'command' or 'shell'");
@@ -2132,7 +2212,7 @@ static void load_top(struct loader *L, yaml_node_t *root, struct spec *s)
 	}
 	if ((v = map_get(&m, "description"))) {
 		save = path_key(L, "description");
-		as_str(L, v, &s->description);
+		as_text(L, v, &s->description, &s->description_lang);
 		path_pop(L, save);
 	}
 	if ((v = map_get(&m, "build"))) {
@@ -2372,6 +2452,7 @@ void spec_free(struct spec *s)
 	free(s->id);
 	free(s->title);
 	free(s->description);
+	spec_langtext_free(s->description_lang);
 	free_strv(s->build);
 	free(s->build_shell);
 	for (i = 0; i < s->ntests; i++)
@@ -2383,6 +2464,31 @@ void spec_free(struct spec *s)
 }
 
 /* ---- queries ------------------------------------------------------------ */
+
+const char *spec_text(const char *dflt, const struct spec_langtext *lt, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; lt && lang && i < lt->n; i++)
+		if (!strcmp(lt->lang[i], lang))
+			return lt->text[i];
+	return dflt;
+}
+
+void spec_langtext_free(struct spec_langtext *lt)
+{
+	size_t i;
+
+	if (!lt)
+		return;
+	for (i = 0; i < lt->n; i++) {
+		free(lt->lang[i]);
+		free(lt->text[i]);
+	}
+	free(lt->lang);
+	free(lt->text);
+	free(lt);
+}
 
 void spec_default_limits(struct spec_limits *l)
 {

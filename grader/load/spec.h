@@ -22,6 +22,24 @@
 
 struct lang_table; /* load/lang.h */
 
+/* ---- text per language ------------------------------------------------ */
+
+/* A `hint:` or `description:` written per language, as a mapping
+ * {c: ..., python: ...} (specs/FORMAT.md, "Languages"). The plain field
+ * beside it (hint, description) holds the text for no language in
+ * particular: the string itself, or the mapping's `default` entry, else
+ * its first. NULL when the value was a plain string. */
+struct spec_langtext {
+	size_t n;
+	char **lang;         /* language names, as keys of the mapping */
+	char **text;
+};
+
+/* The text for language lang (may be NULL): lt's entry for it, else
+ * dflt. Borrowed; may be NULL when dflt is. */
+const char *spec_text(const char *dflt, const struct spec_langtext *lt, const char *lang);
+void spec_langtext_free(struct spec_langtext *lt);
+
 /* ---- limits ---------------------------------------------------------- */
 
 /* A value of 0 means "not set here": the loader leaves 0 where a key is
@@ -105,6 +123,7 @@ struct spec_expect {
 	char *prefix;
 	double points;    /* points of this check; <0 when not given */
 	char *hint;       /* shown when this check fails; may be NULL */
+	struct spec_langtext *hint_lang; /* per language, or NULL */
 	int line, column; /* where it was written, 1-based */
 };
 
@@ -153,6 +172,7 @@ struct spec_tcheck {
 	int64_t max_ns;      /* WALL_UNDER */
 	double points;       /* <0 when not given */
 	char *hint;
+	struct spec_langtext *hint_lang;
 	int line, column;
 };
 
@@ -199,6 +219,7 @@ struct spec_test {
 	int signal;
 	double exit_points;  /* points of the exit/signal check, <0 if none */
 	char *exit_hint;
+	struct spec_langtext *exit_hint_lang;
 	struct spec_expect *stdout_expects;
 	size_t nstdout;
 	struct spec_expect *stderr_expects;
@@ -208,9 +229,11 @@ struct spec_test {
 	struct spec_tcheck *tchecks;
 	size_t ntchecks;
 	char *hint;          /* shown when any check of the test fails */
+	struct spec_langtext *hint_lang;
 	char **depends_on;   /* test names; NULL-terminated; may be NULL */
 	enum spec_visibility visibility;
 	char *description;   /* optional, one line for reports */
+	struct spec_langtext *description_lang;
 	int line, column;
 };
 
@@ -220,6 +243,7 @@ struct spec {
 	char *id;            /* "ex05": also the program and make target */
 	char *title;
 	char *description;   /* for `grader show` */
+	struct spec_langtext *description_lang;
 	char **build;        /* argv of the build step, NULL-terminated; NULL
 	                        when there is none. Default: make <id> */
 	char *build_shell;   /* build as a shell string instead */

@@ -897,6 +897,43 @@ END_TEST
 
 /* ---- small bad specs, written inline --------------------------------- */
 
+START_TEST(test_hints_per_language)
+{
+	struct spec *s = load_ok(
+		"id: x\ntitle: t\n"
+		"description: {c: in C, python: in Python}\n"
+		"tests:\n"
+		"  - name: a\n    command: ./x\n"
+		"    hint: {python: os.fork(), default: fork()}\n"
+		"    exit: {status: 0, hint: plain}\n"
+		"    stdout:\n      - exact: \"x\\n\"\n"
+		"        hint: {c: fflush, python: flush=True}\n");
+	const struct spec_test *t = &s->tests[0];
+
+	/* The plain field is the default entry, else the first. */
+	ck_assert_str_eq(s->description, "in C");
+	ck_assert_str_eq(spec_text(s->description, s->description_lang, "python"), "in Python");
+	ck_assert_str_eq(t->hint, "fork()");
+	ck_assert_str_eq(spec_text(t->hint, t->hint_lang, "python"), "os.fork()");
+	ck_assert_str_eq(spec_text(t->hint, t->hint_lang, "c"), "fork()");
+	ck_assert_str_eq(spec_text(t->hint, t->hint_lang, NULL), "fork()");
+	ck_assert_ptr_null(t->exit_hint_lang);
+	ck_assert_str_eq(spec_text(t->exit_hint, t->exit_hint_lang, "python"), "plain");
+	ck_assert_str_eq(spec_text(t->stdout_expects[0].hint, t->stdout_expects[0].hint_lang,
+				   "python"), "flush=True");
+	ck_assert_str_eq(spec_text(t->stdout_expects[0].hint, t->stdout_expects[0].hint_lang,
+				   "rust"), "fflush");
+	spec_free(s);
+	ck_assert_load_error(
+		"id: x\ntitle: t\ntests:\n"
+		"  - name: a\n    command: ./x\n    exit: 0\n"
+		"    hint: {Python: x, c: [y]}\n",
+		"DIR/spec.yaml:7:12: tests[0].hint.Python: expected a language name like "
+		"'c' or 'python' (lowercase), or 'default'\n"
+		"DIR/spec.yaml:7:26: tests[0].hint.c: expected a string, got a list\n");
+}
+END_TEST
+
 START_TEST(test_inline_errors)
 {
 	char *dir;
@@ -1048,6 +1085,7 @@ static Suite *spec_suite(void)
 	tcase_add_test(tc, test_diag_format);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_diags_accumulate);
+	tcase_add_test(tc, test_hints_per_language);
 	tcase_add_test(tc, test_inline_errors);
 	tcase_add_test(tc, test_format_examples);
 	suite_add_tcase(s, tc);
