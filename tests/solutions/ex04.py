@@ -1,0 +1,39 @@
+"""ex04: an orphaned child keeps writing to stdout and stderr after the parent exited."""
+import os
+import sys
+import time
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+
+    parent = os.getpid()
+
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid > 0:
+        print(parent, "parent done")
+        return 0
+
+    # As in ex03: wait (at most 2 s) until the parent has exited.
+    for _ in range(201):
+        if os.getppid() != parent:
+            break
+        time.sleep(0.01)
+    else:
+        print(os.getpid(), "still not orphaned")
+        sys.stdout.flush()
+        os._exit(1)
+
+    for i in range(1, 4):
+        print(os.getpid(), "child line", i)
+        time.sleep(0.05)
+    print(os.getpid(), "child stderr", file=sys.stderr)
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(3)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
