@@ -33,11 +33,14 @@ static const char usage_text[] =
 "       grader merge OUT_DIR SHARD_DIR...\n"
 "       grader lint SPEC...\n"
 "       grader list [SPEC...]\n"
-"       grader show ID\n"
+"       grader show ID [--lang NAME]\n"
 "       grader --help | --version\n"
 "\n"
 "SPEC is a spec file or a directory of *.yaml specs; without one, the\n"
-"bundled specs are used.\n"
+"bundled specs are used. Each exercise is graded in the language of the\n"
+"file handed in, as languages.yaml beside the specs says (bundled: exNN.c,\n"
+"built with make, or exNN.py, run as python3 exNN.py); neither or both is\n"
+"that exercise's build failure.\n"
 "\n"
 "options of run and batch:\n"
 "  --only ID[,ID...]      grade only these exercises\n"
@@ -60,6 +63,10 @@ static const char usage_text[] =
 "                         SUBMISSIONS_DIR/../grades)\n"
 "  --force                regrade submissions already graded\n"
 "  --shard K/N            grade only the K-th of N slices\n"
+"options of show:\n"
+"  --lang NAME            the task and hints as written for NAME (c,\n"
+"                         python); default: the language of the ID.* file\n"
+"                         in the current directory\n"
 "\n"
 "exit status: 0 all passed, 1 some checks failed, 2 usage or spec error,\n"
 "3 internal error.\n";
@@ -78,6 +85,7 @@ struct cli {
 	int jobs;
 	const char *out_dir;
 	int shard_k, shard_n;
+	const char *lang;        /* show: the language to show, or NULL */
 };
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -287,7 +295,35 @@ static int cmd_list(int argc, char **argv)
 	return EXIT_PASS;
 }
 
-static int cmd_show(int argc, char **argv)
+/* The language `show` speaks: --lang, else the one whose file for id is
+ * in the current directory (a student in their copy of the template),
+ * else none (each text's default). NULL for none; exits 2 for a --lang
+ * the table does not know. */
+static const char *show_lang(const struct cli *c, const struct spec *s)
+{
+	struct sbuf why = SBUF_INIT;
+	const struct lang *l;
+	size_t i;
+
+	if (c->lang) {
+		if (s->langs && !lang_find(s->langs, c->lang)) {
+			struct sbuf names = SBUF_INIT;
+
+			for (i = 0; i < s->langs->n; i++)
+				sbuf_addf(&names, "%s%s", i ? ", " : "", s->langs->langs[i].name);
+			die_usage("--lang '%s' is not a language of %s (%s)", c->lang, s->id,
+				  sbuf_str(&names));
+		}
+		return c->lang;
+	}
+	if (!s->langs)
+		return NULL;
+	l = lang_detect(s->langs, ".", s->id, &why);
+	sbuf_release(&why);
+	return l ? l->name : NULL;
+}
+
+static int cmd_show(const struct cli *c, int argc, char **argv)
 {
 	char **paths;
 	size_t n, i, j;
@@ -301,22 +337,28 @@ static int cmd_show(int argc, char **argv)
 		return rc;
 	for (i = 0; i < n; i++) {
 		const struct spec *s = specs[i];
+		const char *lang, *desc;
 
 		if (strcmp(s->id, argv[0]))
 			continue;
 		found = 1;
-		printf("%s: %s\n\n", s->id, s->title ? s->title : "");
-		if (s->description)
-			printf("%s%s", s->description,
-			       s->description[strlen(s->description) - 1] == '\n' ? "" : "\n");
+		lang = show_lang(c, s);
+		desc = spec_text(s->description, s->description_lang, lang);
+		printf("%s: %s", s->id, s->title ? s->title : "");
+		if (lang)
+			printf(" (%s)", lang);
+		printf("\n\n");
+		if (desc && *desc)
+			printf("%s%s", desc, desc[strlen(desc) - 1] == '\n' ? "" : "\n");
 		printf("\nTests (%g points):\n", spec_total_points(s));
 		for (j = 0; j < s->ntests; j++) {
 			const struct spec_test *t = &s->tests[j];
+			const char *td = spec_text(t->description, t->description_lang, lang);
 
 			if (t->visibility == VIS_HIDDEN)
 				continue;
 			printf("  - %s (%g)%s%s\n", t->name, spec_test_points(t),
-			       t->description ? ": " : "", t->description ? t->description : "");
+			       td ? ": " : "", td ? td : "");
 		}
 	}
 	if (!found)
@@ -615,6 +657,7 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "shard", required_argument, NULL, 's' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char text_format[] = "text";
@@ -675,6 +718,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			c.trace = false;
+			break;
+		case 'L':
+			c.lang = optarg;
 			break;
 		case 'C':
 			if (!strcasecmp(optarg, "auto"))
@@ -753,7 +799,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc, argv);
 	if (!strcmp(cmd, "show"))
-		return cmd_show(argc, argv);
+		return cmd_show(&c, argc, argv);
 	die_usage("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }
