@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -50,6 +51,12 @@ static const char usage_text[] =
 "  --keep                 keep the temporary work dirs\n"
 "  --verbose              list passing checks too\n"
 "  --show-hidden          show hidden tests' details (for instructors)\n"
+"  --due DATE             the due date, like 2024-05-01T23:59:00Z or\n"
+"                         @EPOCH: prairielearn shows after_due_date tests'\n"
+"                         details only from then on (never without --due)\n"
+"  --build-failure-gradable  prairielearn: a build failure is a score of 0,\n"
+"                         not \"gradable\": false (no attempt used)\n"
+
 "  --color / --no-color   force colours on or off (default: on a terminal,\n"
 "                         unless NO_COLOR is set)\n"
 "  -j N                   run: grade N exercises at once (not at L3);\n"
@@ -71,6 +78,8 @@ struct cli {
 	int nformats;
 	int color;               /* -1 auto */
 	bool verbose, show_hidden, keep, trace, force;
+	bool build_gradable;
+	time_t due;              /* 0: none given */
 	enum sbx_level level;
 	uid_t uid;
 	gid_t gid;
@@ -388,6 +397,8 @@ static int write_reports(const struct cli *c, const struct result *r)
 	memset(&ro, 0, sizeof(ro));
 	ro.verbose = c->verbose;
 	ro.show_hidden = c->show_hidden;
+	ro.due = c->due;
+	ro.build_gradable = c->build_gradable;
 	for (i = 0; i < c->nformats; i++) {
 		FILE *out = stdout;
 		struct err e;
@@ -553,6 +564,60 @@ static int cmd_merge(int argc, char **argv)
 	return EXIT_PASS;
 }
 
+/* --due: "YYYY-MM-DD[THH:MM[:SS]](Z|+HH:MM|-HH:MM)", a date alone being
+ * its midnight, or "@EPOCH". A zone is required: a due date read in the
+ * grader's zone (UTC in containers) would be hours off. */
+static int parse_due(const char *s, time_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, zh = 0, zm = 0, n = 0, sign = 1;
+	long long ep;
+	struct tm tm;
+	time_t t;
+
+	if (*s == '@') {
+		if (sscanf(s + 1, "%lld%n", &ep, &n) != 1 || s[1 + n] || ep <= 0)
+			return -1;
+		*out = (time_t)ep;
+		return 0;
+	}
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	s += n;
+	if (*s == 'T' || *s == ' ') {
+		if (sscanf(s + 1, "%2d:%2d%n", &h, &mi, &n) != 2)
+			return -1;
+		s += 1 + n;
+		if (*s == ':') {
+			if (sscanf(s + 1, "%2d%n", &sec, &n) != 1)
+				return -1;
+			s += 1 + n;
+		}
+	}
+	if (*s == '+' || *s == '-') {
+		sign = *s == '-' ? -1 : 1;
+		if (sscanf(s + 1, "%2d:%2d%n", &zh, &zm, &n) != 2)
+			return -1;
+		s += 1 + n;
+	} else if (*s++ != 'Z') {
+		return -1;
+	}
+	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60 || zh > 23 || zm > 59 || y < 1970)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	*out = t - sign * (zh * 3600 + zm * 60);
+	return 0;
+}
+
 /* NAME or NAME=FILE; FILE points into arg (argv outlives the cli). */
 static void add_format(struct cli *c, char *arg)
 {
@@ -591,6 +656,8 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "shard", required_argument, NULL, 's' },
+		{ "due", required_argument, NULL, 'D' },
+		{ "build-failure-gradable", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char text_format[] = "text";
@@ -708,6 +775,15 @@ int main(int argc, char **argv)
 			if (sscanf(optarg, "%d/%d", &c.shard_k, &c.shard_n) != 2 ||
 			    c.shard_n < 1 || c.shard_k < 1 || c.shard_k > c.shard_n)
 				die_usage("--shard takes K/N with 1 <= K <= N, not '%s'", optarg);
+			break;
+		case 'D':
+			if (parse_due(optarg, &c.due) < 0)
+				die_usage("--due takes a date like 2024-05-01T23:59:00Z, "
+					  "2024-05-01T23:59:00+02:00 or @EPOCH, not '%s'",
+					  optarg);
+			break;
+		case 'B':
+			c.build_gradable = true;
 			break;
 		default:
 			fprintf(stderr, "Try 'grader --help'.\n");
