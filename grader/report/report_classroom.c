@@ -32,7 +32,7 @@
 
 #define MESSAGE_CAP (64 * 1024)
 #define CODE_CAP    4096
-#define MAX_ENTRIES 1000
+#define MAX_ENTRIES 500
 
 static void put(json_object *o, const char *key, json_object *v)
 {
