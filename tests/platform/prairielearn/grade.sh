@@ -36,6 +36,18 @@ json_str() {
 
 # PrairieLearn does not create the results directory.
 mkdir -p "$root/results" || exit 1
+
+# Student code may run as uid 65534 on this file system (L3: Docker's
+# default profile refuses namespaces): the specs and the course's server
+# files must be root's alone. The image installs its specs so; specs
+# shipped with the course (GRADER_SPECS) are locked here.
+for d in ${GRADER_SPECS:+"$GRADER_SPECS/"} "$root/serverFilesCourse/" "$root/data/"; do
+	[ -d "$d" ] || continue
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R 0:0 "$d" 2>/dev/null
+	fi
+	chmod -R u=rwX,go= "$d" 2>/dev/null
+done
 rm -f "$results"
 errlog=$(mktemp) || exit 1
 trap 'rm -f "$errlog"' EXIT
