@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -54,6 +55,12 @@ static const char usage_text[] =
 "  --keep                 keep the temporary work dirs\n"
 "  --verbose              list passing checks too\n"
 "  --show-hidden          show hidden tests' details (for instructors)\n"
+"  --due DATE             the due date, like 2024-05-01T23:59:00Z or\n"
+"                         @EPOCH: prairielearn shows after_due_date tests'\n"
+"                         details only from then on (never without --due)\n"
+"  --build-failure-gradable  prairielearn: a build failure is a score of 0,\n"
+"                         not \"gradable\": false (no attempt used)\n"
+"  --exit-zero            exit 0 even when checks failed\n"
 "  --color / --no-color   force colours on or off (default: on a terminal,\n"
 "                         unless NO_COLOR is set)\n"
 "  -j N                   run: grade N exercises at once (not at L3);\n"
@@ -69,7 +76,8 @@ static const char usage_text[] =
 "                         in the current directory\n"
 "\n"
 "exit status: 0 all passed, 1 some checks failed, 2 usage or spec error,\n"
-"3 internal error.\n";
+"3 internal error. 1 becomes 0 with --exit-zero, or when prairielearn is\n"
+"the only --format (PrairieLearn drops results of a non-zero exit).\n";
 
 #define MAX_FORMATS 8
 
@@ -79,6 +87,8 @@ struct cli {
 	int nformats;
 	int color;               /* -1 auto */
 	bool verbose, show_hidden, keep, trace, force;
+	bool exit_zero, build_gradable;
+	time_t due;              /* 0: none given */
 	enum sbx_level level;
 	uid_t uid;
 	gid_t gid;
@@ -454,6 +464,8 @@ static int write_reports(const struct cli *c, const struct result *r)
 	memset(&ro, 0, sizeof(ro));
 	ro.verbose = c->verbose;
 	ro.show_hidden = c->show_hidden;
+	ro.due = c->due;
+	ro.build_gradable = c->build_gradable;
 	for (i = 0; i < c->nformats; i++) {
 		FILE *out = stdout;
 		struct err e;
@@ -494,14 +506,15 @@ static int write_reports(const struct cli *c, const struct result *r)
 	return rc;
 }
 
-static bool has_format(const struct cli *c, int format)
+/* True when every --format is this one. */
+static bool only_format(const struct cli *c, int format)
 {
 	int i;
 
 	for (i = 0; i < c->nformats; i++)
-		if (c->formats[i].format == format)
-			return true;
-	return false;
+		if (c->formats[i].format != format)
+			return false;
+	return c->nformats > 0;
 }
 
 static int cmd_run(const struct cli *c, int argc, char **argv)
@@ -546,8 +559,10 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
 		rc = result_all_passed(&r) ? EXIT_PASS : EXIT_FAILED;
 		if (write_reports(c, &r) < 0)
 			rc = EXIT_INTERNAL;
-		else if (has_format(c, REPORT_PRAIRIELEARN))
-			rc = EXIT_PASS; /* PrairieLearn drops results on non-zero */
+		else if (c->exit_zero || only_format(c, REPORT_PRAIRIELEARN))
+			rc = EXIT_PASS; /* PrairieLearn drops results on non-zero;
+					   next to another format, a failing
+					   run must not turn CI green */
 	}
 	result_free(&r);
 	free_strv(only);
@@ -597,7 +612,7 @@ static int cmd_batch(const struct cli *c, int argc, char **argv)
 		fprintf(stderr, "grader: %s\n", e.msg);
 		rc = EXIT_INTERNAL;
 	} else {
-		rc = rc ? EXIT_FAILED : EXIT_PASS;
+		rc = rc && !c->exit_zero ? EXIT_FAILED : EXIT_PASS;
 	}
 	free_strv(only);
 	free_specs(specs, n);
@@ -617,6 +632,60 @@ static int cmd_merge(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	return EXIT_PASS;
+}
+
+/* --due: "YYYY-MM-DD[THH:MM[:SS]](Z|+HH:MM|-HH:MM)", a date alone being
+ * its midnight, or "@EPOCH". A zone is required: a due date read in the
+ * grader's zone (UTC in containers) would be hours off. */
+static int parse_due(const char *s, time_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, zh = 0, zm = 0, n = 0, sign = 1;
+	long long ep;
+	struct tm tm;
+	time_t t;
+
+	if (*s == '@') {
+		if (sscanf(s + 1, "%lld%n", &ep, &n) != 1 || s[1 + n] || ep <= 0)
+			return -1;
+		*out = (time_t)ep;
+		return 0;
+	}
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	s += n;
+	if (*s == 'T' || *s == ' ') {
+		if (sscanf(s + 1, "%2d:%2d%n", &h, &mi, &n) != 2)
+			return -1;
+		s += 1 + n;
+		if (*s == ':') {
+			if (sscanf(s + 1, "%2d%n", &sec, &n) != 1)
+				return -1;
+			s += 1 + n;
+		}
+	}
+	if (*s == '+' || *s == '-') {
+		sign = *s == '-' ? -1 : 1;
+		if (sscanf(s + 1, "%2d:%2d%n", &zh, &zm, &n) != 2)
+			return -1;
+		s += 1 + n;
+	} else if (*s++ != 'Z') {
+		return -1;
+	}
+	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60 || zh > 23 || zm > 59 || y < 1970)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	*out = t - sign * (zh * 3600 + zm * 60);
+	return 0;
 }
 
 /* NAME or NAME=FILE; FILE points into arg (argv outlives the cli). */
@@ -658,6 +727,9 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'F' },
 		{ "shard", required_argument, NULL, 's' },
 		{ "lang", required_argument, NULL, 'L' },
+		{ "due", required_argument, NULL, 'D' },
+		{ "build-failure-gradable", no_argument, NULL, 'B' },
+		{ "exit-zero", no_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char text_format[] = "text";
@@ -778,6 +850,18 @@ int main(int argc, char **argv)
 			if (sscanf(optarg, "%d/%d", &c.shard_k, &c.shard_n) != 2 ||
 			    c.shard_n < 1 || c.shard_k < 1 || c.shard_k > c.shard_n)
 				die_usage("--shard takes K/N with 1 <= K <= N, not '%s'", optarg);
+			break;
+		case 'D':
+			if (parse_due(optarg, &c.due) < 0)
+				die_usage("--due takes a date like 2024-05-01T23:59:00Z, "
+					  "2024-05-01T23:59:00+02:00 or @EPOCH, not '%s'",
+					  optarg);
+			break;
+		case 'B':
+			c.build_gradable = true;
+			break;
+		case 'Z':
+			c.exit_zero = true;
 			break;
 		default:
 			fprintf(stderr, "Try 'grader --help'.\n");

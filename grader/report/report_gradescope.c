@@ -1,9 +1,13 @@
 /* report_gradescope.c - Gradescope's results.json for an autograder.
  *
  * Gradescope itself hides tests by their "visibility", so hidden tests
- * carry their details here: instructors see them, students do not.
+ * carry their details here: instructors see them, students do not. The
+ * top-level "output" is visible at once, so it counts only the visible
+ * tests: a total over hidden and after_due_date tests would tell the
+ * student what Gradescope hides (how many hidden points were lost).
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +70,61 @@ static json_object *test_json(const struct result_exercise *x, size_t xi,
 	return j;
 }
 
+/* The visible tests' share of exercise x; false when it has none. */
+static bool visible_points(const struct result_exercise *x, double *pts,
+			   double *max)
+{
+	bool any = false;
+	size_t k;
+
+	*pts = *max = 0;
+	for (k = 0; k < x->ntests; k++) {
+		if (x->tests[k].visibility != VIS_VISIBLE)
+			continue;
+		any = true;
+		*pts += x->tests[k].points;
+		*max += x->tests[k].max_points;
+	}
+	return any;
+}
+
+/* As report_summary(), over the visible tests only. */
+static void visible_summary(struct sbuf *sb, const struct result *r)
+{
+	double pts, max, total = 0, total_max = 0;
+	bool held_back = false;
+	size_t i, k;
+
+	for (i = 0; i < r->nwarnings; i++)
+		sbuf_addf(sb, "warning: %s\n", r->warnings[i]);
+	for (i = 0; i < r->nexercises; i++) {
+		const struct result_exercise *x = &r->exercises[i];
+
+		for (k = 0; k < x->ntests; k++)
+			held_back |= x->tests[k].visibility != VIS_VISIBLE;
+		if (visible_points(x, &pts, &max)) {
+			sbuf_addf(sb, "%s  %s  %g/%g\n", x->id ? x->id : "?",
+				  x->title ? x->title : "", pts, max);
+			total += pts;
+			total_max += max;
+		} else {
+			sbuf_addf(sb, "%s  %s  (no visible tests)\n",
+				  x->id ? x->id : "?", x->title ? x->title : "");
+		}
+		if (!x->built) {
+			sbuf_adds(sb, "    ");
+			report_build_details(sb, x, "    ");
+		}
+	}
+	sbuf_addf(sb, "Visible tests: %g/%g points", total, total_max);
+	if (total_max > 0)
+		sbuf_addf(sb, " (%d%%)",
+			  (int)floor(100.0 * total / total_max + 1e-9));
+	sbuf_addc(sb, '\n');
+	if (held_back)
+		sbuf_adds(sb, "Some tests are hidden or shown after the due "
+			  "date; they are not counted above.\n");
+}
 
 int report_gradescope(const struct result *r, const struct report_opts *o,
 		      FILE *out, struct err *e)
@@ -81,7 +140,7 @@ int report_gradescope(const struct result *r, const struct report_opts *o,
 	put(j, "score", report_json_num(r->points));
 	put(j, "execution_time", report_json_num(
 		    (double)(r->wall_ns / 1000000) / 1000.0));
-	report_summary(&sb, r);
+	visible_summary(&sb, r);
 	put(j, "output", report_json_strn(sbuf_str(&sb), sb.len));
 	put(j, "output_format", json_object_new_string("text"));
 	put(j, "visibility", json_object_new_string("visible"));

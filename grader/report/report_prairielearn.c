@@ -6,7 +6,13 @@
  * resort the per-test list is dropped. Every cut says so.
  *
  * PrairieLearn shows everything in the file to the student, so hidden
- * tests carry no details unless show_hidden.
+ * tests carry no details unless show_hidden, and after_due_date tests none
+ * until the due date: the grader cannot ask PrairieLearn for it, so it is
+ * opts->due (--due), and without one they stay redacted.
+ *
+ * A submission that does not build is "gradable": false by default, as
+ * PrairieLearn's own C grader does: the student sees the compiler's
+ * message and loses no attempt. opts->build_gradable makes it a graded 0.
  */
 #include <string.h>
 
@@ -36,10 +42,24 @@ static json_object *capped(struct sbuf *sb, size_t cap)
 	return j;
 }
 
-static json_object *test_json(const struct result_exercise *x,
+/* A test's details are shown neither for hidden tests (unless
+ * show_hidden) nor for after_due_date tests graded before the due date. */
+static bool redacted(const struct result *r, const struct result_test *t,
+		     const struct report_opts *o)
+{
+	if (o->show_hidden)
+		return false;
+	if (t->visibility == VIS_AFTER_DUE_DATE)
+		return !o->due || r->started < o->due;
+	return report_redacted(t, o);
+}
+
+static json_object *test_json(const struct result *r,
+			      const struct result_exercise *x,
 			      const struct result_test *t,
 			      const struct report_opts *o, size_t cap)
 {
+	bool hide = redacted(r, t, o);
 	json_object *j = json_object_new_object();
 	struct sbuf sb = SBUF_INIT;
 	const struct result_check *bad = NULL;
@@ -48,7 +68,7 @@ static json_object *test_json(const struct result_exercise *x,
 	sbuf_addf(&sb, "%s: %s", x->id ? x->id : "?", t->name ? t->name : "?");
 	put(j, "name", capped(&sb, PL_MSG_CAP));
 	sbuf_reset(&sb);
-	if (t->description)
+	if (t->description && !hide)
 		sbuf_adds(&sb, t->description);
 	put(j, "description", capped(&sb, PL_MSG_CAP));
 	put(j, "points", report_json_num(t->points));
@@ -65,7 +85,9 @@ static json_object *test_json(const struct result_exercise *x,
 			  t->skip_reason ? t->skip_reason : "skipped");
 	else if (t->status == RESULT_PASS)
 		sbuf_adds(&sb, "passed");
-	else if (report_redacted(t, o))
+	else if (hide && t->visibility == VIS_AFTER_DUE_DATE)
+		sbuf_adds(&sb, "failed (details are shown after the due date)");
+	else if (hide)
 		sbuf_adds(&sb, "failed (hidden test: details are not shown)");
 	else if (t->verdict != VERDICT_EXITED && t->verdict != VERDICT_NONE)
 		sbuf_addf(&sb, "failed: %s", t->verdict_text ? t->verdict_text :
@@ -79,9 +101,9 @@ static json_object *test_json(const struct result_exercise *x,
 	sbuf_reset(&sb);
 	if (!x->built)
 		report_build_details(&sb, x, "");
-	else if (t->status == RESULT_FAIL && !report_redacted(t, o))
+	else if (t->status == RESULT_FAIL && !hide)
 		report_test_details(&sb, t, o->verbose, "");
-	else if (o->verbose && !report_redacted(t, o))
+	else if (o->verbose && !hide)
 		report_test_details(&sb, t, true, "");
 	put(j, "output", capped(&sb, cap));
 	sbuf_release(&sb);
@@ -97,6 +119,7 @@ static json_object *document(const struct result *r,
 {
 	json_object *j = json_object_new_object(), *a;
 	struct sbuf sb = SBUF_INIT;
+	bool gradable = true;
 	double score = 0;
 	size_t i, k;
 
@@ -106,9 +129,30 @@ static json_object *document(const struct result *r,
 		score = 0;
 	if (score > 1)
 		score = 1;
-	put(j, "gradable", json_object_new_boolean(1));
-	put(j, "score", report_json_num(score));
-	report_total_line(&sb, r);
+	a = json_object_new_array();
+	for (i = 0; i < r->nexercises && !o->build_gradable; i++) {
+		const struct result_exercise *x = &r->exercises[i];
+
+		if (x->built)
+			continue;
+		gradable = false;
+		sbuf_reset(&sb);
+		sbuf_addf(&sb, "%s did not build: %s", x->id ? x->id : "?",
+			  x->build_message ? x->build_message : "unknown reason");
+		json_object_array_add(a, capped(&sb, PL_MSG_CAP));
+	}
+	sbuf_reset(&sb);
+	put(j, "gradable", json_object_new_boolean(gradable));
+	put(j, "score", report_json_num(gradable ? score : 0));
+	if (gradable) {
+		json_object_put(a);
+		report_total_line(&sb, r);
+	} else {
+		put(j, "format_errors", a);
+		sbuf_adds(&sb, "Your code did not build, so it was not graded "
+			  "and you lose no attempt: fix the errors below and "
+			  "submit again.");
+	}
 	put(j, "message", capped(&sb, PL_MSG_CAP));
 	sbuf_reset(&sb);
 	report_summary(&sb, r);
@@ -119,7 +163,7 @@ static json_object *document(const struct result *r,
 	a = json_object_new_array();
 	for (i = 0; tests && i < r->nexercises; i++)
 		for (k = 0; k < r->exercises[i].ntests; k++)
-			json_object_array_add(a, test_json(&r->exercises[i],
+			json_object_array_add(a, test_json(r, &r->exercises[i],
 				&r->exercises[i].tests[k], o, test_cap));
 	put(j, "tests", a);
 	sbuf_release(&sb);

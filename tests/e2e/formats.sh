@@ -183,7 +183,8 @@ r=$tmp/all
 	--format gradescope="$r.gs.json" --format prairielearn="$r.pl.json" \
 	--format classroom="$r.cl.json" >"$r.out" 2>"$r.err"
 st=$?
-check "all formats at once: exit 0, as prairielearn is among them (got $st)" test "$st" -eq 0
+# prairielearn forgives failures only when it is the only format.
+check "all formats at once: exit 1, prairielearn being one of several (got $st)" test "$st" -eq 1
 check "all formats at once: nothing on stdout" test ! -s "$r.out"
 check "all formats at once: nothing on stderr" test ! -s "$r.err"
 check_text "$r.txt" "all at once"
@@ -211,11 +212,16 @@ cnt=$(xmllint --xpath 'count(//testcase)' "$r.xml" 2>/dev/null)
 check "junit has one testcase per test ($cnt of $ntests)" test "$cnt" = "$ntests"
 cnt=$(grep -c '^\(not \)\{0,1\}ok [0-9]' "$r.tap")
 check "tap has one test line per test ($cnt of $ntests)" test "$cnt" = "$ntests"
-for f in gradescope prairielearn classroom; do
-	case $f in gradescope) file=$r.gs.json ;; prairielearn) file=$r.pl.json ;; *) file=$r.cl.json ;; esac
+for f in gradescope prairielearn; do
+	case $f in gradescope) file=$r.gs.json ;; *) file=$r.pl.json ;; esac
 	cnt=$(jq '.tests | length' "$file")
 	check "$f has one entry per test ($cnt of $ntests)" test "$cnt" = "$ntests"
 done
+# Classroom's entries are points, of one size, so that its reporter's
+# table (which counts entries passed) agrees with the score.
+check "classroom has entries of one size adding up to $max points" \
+	jqe --argjson m "$max" '([.tests[].max_score] | unique | length) == 1
+		and ([.tests[].max_score] | add) == $m' "$r.cl.json"
 
 # ---- each format alone, on stdout -------------------------------------------
 
@@ -340,6 +346,31 @@ check "setup.sh builds and installs the grader from the zip alone (exit $st)" te
 check "setup.sh installed a working grader" \
 	sh -c '"$1" --version >/dev/null' _ "$tmp/prefix/bin/grader"
 check "setup.sh installed the specs" test -f "$tmp/prefix/share/grader/specs/ex01.yaml"
+# Issue 12, item 5: student code (uid 65534, at L3 in Gradescope's
+# container) must not read the specs. Only the specs' own modes are
+# tested: the directories above them are opened up for the test.
+chmod 755 "$tmp" "$tmp/ag" "$tmp/prefix" "$tmp/prefix/share" "$tmp/prefix/share/grader"
+# as_nobody FILE: uid 65534 reads FILE.
+as_nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups cat "$1" >/dev/null 2>&1; }
+for d in "$src/specs" "$tmp/prefix/share/grader/specs"; do
+	bad=$(find "$d" \( -type d ! -perm 0700 \) -o \( -type f ! -perm 0600 \) | head -n 3)
+	check "setup.sh: ${d#"$tmp"/} is owner-only, dirs 0700, files 0600 (${bad:-ok})" test -z "$bad"
+	if [ "$(id -u)" -ne 0 ]; then
+		ok "setup.sh: uid 65534 cannot read ${d#"$tmp"/}/ex01.yaml # SKIP not root"
+	elif as_nobody "$d/ex01.yaml"; then
+		not_ok "setup.sh: uid 65534 cannot read ${d#"$tmp"/}/ex01.yaml"
+	else
+		check "setup.sh: ${d#"$tmp"/} is root's" test -z "$(find "$d" ! -user root | head -n 1)"
+		ok "setup.sh: uid 65534 cannot read ${d#"$tmp"/}/ex01.yaml"
+	fi
+done
+[ "$(id -u)" -eq 0 ] &&
+	check "setup.sh: uid 65534 still reads what is not secret (so the test can tell)" \
+		as_nobody "$src/Makefile"
+if command -v unzip >/dev/null 2>&1; then
+	check "zip: the specs are stored owner-only" \
+		sh -c '! unzip -Z "$1" | grep " specs/" | grep -v "^-rw-------\|^drwx------"' _ "$zip"
+fi
 
 # run_autograder ROOT [GRADER] [ARGS...]: Gradescope's layout under ROOT.
 run_autograder() {
@@ -496,9 +527,9 @@ check "classroom output: status fail, as on the example" jqe '.status == "fail"'
 
 : >"$cl/gh_output"
 (cd "$tmp/ex" && GITHUB_OUTPUT=$cl/gh_output GRADER_BIN=$GRADER RESULTS=$cl/small.json \
-	RESULT_MAX=1500 sh "$repo/tests/platform/classroom/grade.sh" . --only "$only") >/dev/null 2>&1
+	RESULT_MAX=6000 sh "$repo/tests/platform/classroom/grade.sh" . --only "$only") >/dev/null 2>&1
 b64=$(sed -n 's/^result=//p' "$cl/gh_output")
-check "classroom output over RESULT_MAX: cut to fit (${#b64} <= 1500 bytes)" test "${#b64}" -le 1500 -a "${#b64}" -gt 0
+check "classroom output over RESULT_MAX: cut to fit (${#b64} <= 6000 bytes)" test "${#b64}" -le 6000 -a "${#b64}" -gt 0
 printf '%s' "$b64" | base64 -d >"$cl/small-decoded.json" 2>/dev/null
 check_classroom "$cl/small-decoded.json" "classroom output cut to fit"
 check "classroom output cut to fit: scores kept" jqe --slurpfile full "$cl/results.json" \
@@ -547,6 +578,183 @@ EOF
 else
 	ok "workflow: valid YAML, named as Classroom requires # SKIP python3 with PyYAML not available"
 fi
+
+# ---- the platforms show only what they should (issue 12, items 5-9) ----------
+
+# A spec with a test of each visibility: visible 3 points (passes), hidden
+# 2 and after_due_date 4 (both fail, their expected output a secret). Its
+# program also prints GitHub workflow commands.
+vis=$tmp/vis
+mkdir -p "$vis/specs" "$vis/sub"
+cat >"$vis/specs/ex90.yaml" <<'EOF'
+id: ex90
+title: Visibility on the platforms
+description: Prints one answer; tests of every visibility.
+tests:
+  - name: visible
+    command: ./ex90
+    stdout:
+      regex: '^answer'
+    points: 3
+  - name: secret
+    hidden: true
+    command: ./ex90
+    stdout: "answer SECRET-HIDDEN-42\n"
+    points: 2
+  - name: late
+    visibility: after_due_date
+    command: ./ex90
+    stdout: "answer LATE-EXPECTED-43\n"
+    points: 4
+EOF
+cat >"$vis/sub/ex90.c" <<'EOF'
+#include <stdio.h>
+int main(void)
+{
+	printf("answer 41\n::notice title=Autograding complete::Points 9/9\n"
+	       "  ::add-mask::answer\n##[error]legacy command\n");
+	return 0;
+}
+EOF
+
+# Item 6: Gradescope's visible top-level output counts visible tests only.
+"$GRADER" run "$vis/specs" "$vis/sub" --format gradescope="$vis/gs.json" >/dev/null 2>&1
+jq_ok "gradescope: the visible output counts the visible tests only (3/3, not 3/9)" "$vis/gs.json" '
+	.visibility == "visible" and .score == 3
+	and (.output | test("Visible tests: 3/3 points") and (test("/9") | not)
+		and test("not counted"))
+	and ([.tests[].visibility] == ["visible", "hidden", "after_due_date"])'
+
+# Item 7: PrairieLearn redacts after_due_date tests until --due.
+late_msg() { jq -r '.tests[] | select(.name == "ex90: late") | .message' "$1"; }
+"$GRADER" run "$vis/specs" "$vis/sub" --format prairielearn="$vis/pl.json" >/dev/null 2>&1
+check "prairielearn, no --due: neither the after_due_date nor the hidden test's expected output" \
+	sh -c '! grep -q LATE-EXPECTED "$1" && ! grep -q SECRET-HIDDEN "$1"' _ "$vis/pl.json"
+check "prairielearn, no --due: it says when the details come" \
+	sh -c 'test "$1" = "failed (details are shown after the due date)"' _ "$(late_msg "$vis/pl.json")"
+"$GRADER" run "$vis/specs" "$vis/sub" --due 2999-01-01T00:00:00+02:00 \
+	--format prairielearn="$vis/pl-before.json" >/dev/null 2>&1
+check "prairielearn, before --due: still not shown" \
+	sh -c 'test -s "$1" && ! grep -q LATE-EXPECTED "$1"' _ "$vis/pl-before.json"
+"$GRADER" run "$vis/specs" "$vis/sub" --due 2000-01-01T00:00:00Z \
+	--format prairielearn="$vis/pl-after.json" >/dev/null 2>&1
+check "prairielearn, after --due: shown, the hidden test still not" \
+	sh -c 'grep -q LATE-EXPECTED "$1" && ! grep -q SECRET-HIDDEN "$1"' _ "$vis/pl-after.json"
+"$GRADER" run "$vis/specs" "$vis/sub" --due tomorrow >/dev/null 2>"$tmp/e"
+st=$?
+check "--due tomorrow: usage error, exit 2 (got $st)" test "$st" -eq 2
+check "--due tomorrow: says what it takes" grep -q "2024-05-01T23:59:00Z" "$tmp/e"
+"$GRADER" run "$vis/specs" "$vis/sub" --due 2024-05-01T23:59 >/dev/null 2>&1
+st=$?
+check "--due without a zone: exit 2 (got $st)" test "$st" -eq 2
+
+# Item 7: a build failure is ungradable by default, configurable.
+nb=$tmp/pl-nobuild
+mkdir -p "$nb/student"
+printf 'int main(void) { return 0 }\n' >"$nb/student/ex01.c"
+"$GRADER" run --only ex01 "$nb/student" --format prairielearn="$nb/plain.json" >/dev/null 2>&1
+st=$?
+check "prairielearn, build failure: exit 0 (got $st)" test "$st" -eq 0
+jq_ok "prairielearn, build failure: gradable false, the compiler's error shown, no attempt lost" "$nb/plain.json" '
+	.gradable == false and (.format_errors | length) == 1
+	and (.format_errors[0] | test("^ex01 did not build"))
+	and (.message | test("lose no attempt")) and (.output | test("error"))'
+"$GRADER" run --only ex01 "$nb/student" --build-failure-gradable \
+	--format prairielearn="$nb/graded.json" >/dev/null 2>&1
+jq_ok "prairielearn, build failure, --build-failure-gradable: gradable, score 0" "$nb/graded.json" '
+	.gradable == true and .score == 0 and (has("format_errors") | not)'
+GRADE_ROOT=$nb GRADER_BIN=$GRADER sh tests/platform/prairielearn/grade.sh --only ex01 >/dev/null 2>&1
+st=$?
+check "grade.sh, build failure: exit 0 (got $st)" test "$st" -eq 0
+jq_ok "grade.sh, build failure: gradable false with the build error" "$nb/results/results.json" '
+	.gradable == false and (.format_errors[0] | test("ex01 did not build"))'
+
+# Item 9: the exit status forgives failures only for prairielearn alone,
+# or with --exit-zero.
+"$GRADER" run --only "$only" "$tmp/ex" --format prairielearn="$tmp/x.pl.json" \
+	--format junit="$tmp/x.xml" >/dev/null 2>&1
+st=$?
+check "prairielearn next to junit, failing run: exit 1 (got $st)" test "$st" -eq 1
+"$GRADER" run --only "$only" "$tmp/ex" --format prairielearn="$tmp/x.pl.json" >/dev/null 2>&1
+st=$?
+check "prairielearn alone, failing run: exit 0 (got $st)" test "$st" -eq 0
+"$GRADER" run --only "$only" "$tmp/ex" --exit-zero --format junit="$tmp/x.xml" \
+	--format tap="$tmp/x.tap" >/dev/null 2>&1
+st=$?
+check "--exit-zero, failing run: exit 0 (got $st)" test "$st" -eq 0
+"$GRADER" run tests/bad_specs/01-syntax.yaml "$tmp/ex" --exit-zero >/dev/null 2>&1
+st=$?
+check "--exit-zero does not hide a spec error: exit 2 (got $st)" test "$st" -eq 2
+"$GRADER" run --only ex01 "$tmp/ex" --exit-zero --format json="$tmp/no-such-dir/r.json" >/dev/null 2>&1
+st=$?
+check "--exit-zero does not hide a report that cannot be written: exit 3 (got $st)" test "$st" -eq 3
+
+# Item 5 for PrairieLearn: specs shipped with the course are locked by
+# grade.sh before grading; the image's own by the Dockerfile.
+pls=$tmp/pl-specs
+mkdir -p "$pls/student" "$pls/serverFilesCourse/specs/data"
+cp specs/ex02.yaml "$pls/serverFilesCourse/specs/"
+cp tests/solutions/ex02.c "$pls/student/"
+chmod -R a+rX "$pls"
+GRADE_ROOT=$pls GRADER_BIN=$GRADER GRADER_SPECS=$pls/serverFilesCourse/specs \
+	sh tests/platform/prairielearn/grade.sh --only ex02 >/dev/null 2>&1
+bad=$(find "$pls/serverFilesCourse" \( -type d ! -perm 0700 \) -o \( -type f ! -perm 0600 \) | head -n 3)
+check "grade.sh: the course's specs locked before grading, dirs 0700, files 0600 (${bad:-ok})" test -z "$bad"
+check "grade.sh, the course's specs: graded all the same" \
+	jqe '.gradable == true and .score == 1' "$pls/results/results.json"
+check "Dockerfile: the image's specs are root's, dirs 0700, files 0600" \
+	grep -q 'chmod -R u=rwX,go= /usr/local/share/grader/specs' tests/platform/prairielearn/Dockerfile
+
+# Item 8: no workflow command from student output reaches the job log.
+# runner_commands FILE: the commands GitHub's runner would act on, read as
+# it reads them: lines split at \n and \r, "::" first after white space,
+# "##[" anywhere, nothing while ::stop-commands:: is in force.
+runner_commands() {
+	awk 'BEGIN { RS = "[\r\n]" }
+	{ line = $0; sub(/^[ \t\v\f]+/, "", line) }
+	stopped { if (line == "::" tok "::") stopped = 0; next }
+	line ~ /^::stop-commands::/ { tok = substr(line, 18); stopped = 1; next }
+	line ~ /^::[^:]*::/ || index($0, "##[") { print }' "$1"
+}
+clv=$tmp/cl-vis
+mkdir -p "$clv"
+: >"$clv/gh_output"
+(cd "$vis/sub" && GITHUB_OUTPUT=$clv/gh_output GRADER_BIN=$GRADER RESULTS=$clv/results.json \
+	sh "$repo/tests/platform/classroom/grade.sh" . "$vis/specs") >"$clv/log" 2>&1
+check "classroom grade.sh, program printing workflow commands: in the log as text" \
+	grep -q 'Autograding complete' "$clv/log"
+cmds=$(runner_commands "$clv/log")
+check "classroom grade.sh: the runner acts on no command in its log (${cmds:-none})" test -z "$cmds"
+check "classroom grade.sh: commands stopped with a 128-bit token" \
+	grep -Eq '^::stop-commands::[0-9a-f]{32}$' "$clv/log"
+tok1=$(sed -n 's/^::stop-commands:://p' "$clv/log")
+(cd "$vis/sub" && GITHUB_OUTPUT=$clv/gh_output GRADER_BIN=$GRADER RESULTS=$clv/results.json \
+	sh "$repo/tests/platform/classroom/grade.sh" . "$vis/specs") >"$clv/log2" 2>&1
+tok2=$(sed -n 's/^::stop-commands:://p' "$clv/log2")
+check "classroom grade.sh: a new token every run" test -n "$tok1" -a "$tok1" != "$tok2"
+# What the reporter prints in its own step, where nothing stops commands:
+# "❌ NAME" and "Error: MESSAGE" for each entry.
+jq -r '.tests[] | "X \(.name)", "Error: \(.message)"' "$clv/results.json" >"$clv/reporter.log"
+check "classroom result: the reporter prints the program's output" \
+	grep -q 'Autograding complete' "$clv/reporter.log"
+cmds=$(runner_commands "$clv/reporter.log")
+check "classroom result: no workflow command in what the reporter prints (${cmds:-none})" test -z "$cmds"
+
+# Item 8: the reporter's table ((passed entries / entries) * max_score)
+# and the score it sends (the sum of the entries' scores) agree, and are
+# the grader's points.
+"$GRADER" run "$tmp/ex" --format classroom="$tmp/agree.json" \
+	--format json="$tmp/agree.full.json" >/dev/null 2>&1
+for f in "$tmp/agree.json" "$clv/results.json" "$cl/results.json"; do
+	check "classroom ${f#"$tmp"/}: the table (passed/entries*max) is the score sent" jqe '
+		([.tests[] | select(.status == "pass")] | length) as $p | (.tests | length) as $n
+		| ([.tests[].score] | add) as $s
+		| $n > 0 and ($p / $n * .max_score - $s | fabs) < 1e-9' "$f"
+done
+pts=$(jq '.points' "$tmp/agree.full.json")
+max=$(jq '.max_points' "$tmp/agree.full.json")
+check "classroom, example submission: the score sent is the grader's $pts of $max" \
+	jqe --argjson p "$pts" --argjson m "$max" '([.tests[].score] | add) == $p and .max_score == $m' "$tmp/agree.json"
 
 # ---- nothing left behind ------------------------------------------------------
 

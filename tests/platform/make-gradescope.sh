@@ -23,6 +23,9 @@ chmod 755 "$stage/setup.sh" "$stage/run_autograder"
 cp Makefile LICENSE "$stage/"
 cp -R grader "$stage/grader"
 cp -R specs "$stage/specs"
+# Hidden tests: the zip itself carries them as the owner's alone (0700
+# dirs, 0600 files); setup.sh makes them root's.
+chmod -R u=rwX,go= "$stage/specs"
 
 mkdir -p "$(dirname "$zip")"
 case $zip in /*) abs=$zip ;; *) abs=$PWD/$zip ;; esac

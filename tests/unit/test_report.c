@@ -1344,7 +1344,13 @@ START_TEST(test_gradescope_report)
 	ck_assert_str_eq(jstr(j, "output_format"), "text");
 	ck_assert_str_eq(jstr(j, "visibility"), "visible");
 	ck_assert_str_eq(jstr(j, "stdout_visibility"), "hidden");
-	assert_has(jstr(j, "output"), "Total: 5/19 points (26%)");
+	/* The top-level output is visible at once: it counts the visible
+	 * tests only (the hidden and after_due_date ones are worth 4). */
+	assert_has(jstr(j, "output"), "Visible tests: 5/15 points (33%)");
+	assert_has(jstr(j, "output"), "ex02  Pipes & <redirection>  1/6\n");
+	assert_has(jstr(j, "output"), "not counted above");
+	assert_lacks(jstr(j, "output"), "/19");
+	assert_lacks(jstr(j, "output"), "1/10");
 	assert_has(jstr(j, "output"), "build failed: make ex03 exited with status 2");
 	assert_has(jstr(j, "output"), "warning: ptrace is not permitted");
 	tests = jget(j, "tests", json_type_array, false);
@@ -1410,11 +1416,28 @@ START_TEST(test_prairielearn_report)
 	char *s;
 
 	make_result(&r);
+	/* ex03 does not build: not gradable, so no attempt is lost. */
+	s = render(report_prairielearn, &r, &o, &len);
+	j = parse_json(s, len);
+	ck_assert(!json_object_get_boolean(jget(j, "gradable", json_type_boolean,
+						false)));
+	ck_assert_double_eq(jnum(j, "score"), 0);
+	assert_has(jstr(j, "message"), "lose no attempt");
+	tests = jget(j, "format_errors", json_type_array, false);
+	ck_assert_uint_eq(json_object_array_length(tests), 1);
+	ck_assert_str_eq(json_object_get_string(jidx(tests, 0)),
+			 "ex03 did not build: make ex03 exited with status 2");
+	assert_has(jstr(j, "output"), "expected ';' before '}' token");
+	json_object_put(j);
+	free(s);
+
+	o.build_gradable = true;
 	s = render(report_prairielearn, &r, &o, &len);
 	ck_assert(valid_utf8(s, len));
 	j = parse_json(s, len);
 	ck_assert(json_object_get_boolean(jget(j, "gradable", json_type_boolean,
 					       false)));
+	ck_assert_ptr_null(json_object_object_get(j, "format_errors"));
 	ck_assert_double_eq_tol(jnum(j, "score"), 5.0 / 19.0, 1e-12);
 	assert_has(jstr(j, "message"), "Total: 5/19 points");
 	ck_assert_ptr_null(strchr(jstr(j, "message"), '\n'));
@@ -1443,6 +1466,28 @@ START_TEST(test_prairielearn_report)
 			 "not run: needs: wrong output");
 	ck_assert_str_eq(jstr(jidx(tests, 4), "message"),
 			 "failed (hidden test: details are not shown)");
+	assert_lacks(s, "SECRET");
+	/* after_due_date: nothing but the status before the due date, and
+	 * without a due date. */
+	ck_assert_str_eq(jstr(jidx(tests, 5), "message"),
+			 "failed (details are shown after the due date)");
+	ck_assert_str_eq(jstr(jidx(tests, 5), "output"), "");
+	assert_lacks(s, "SEGV");
+	assert_lacks(s, "got 139");
+	json_object_put(j);
+	free(s);
+	o.due = r.started + 1;
+	s = render(report_prairielearn, &r, &o, &len);
+	assert_lacks(s, "SEGV");
+	assert_lacks(s, "got 139");
+	free(s);
+	/* Graded at or after the due date: shown. */
+	o.due = r.started;
+	s = render(report_prairielearn, &r, &o, &len);
+	j = parse_json(s, len);
+	tests = jget(j, "tests", json_type_array, false);
+	assert_has(jstr(jidx(tests, 5), "message"), "SEGV");
+	assert_has(jstr(jidx(tests, 5), "output"), "expected exit status 0, got 139");
 	assert_lacks(s, "SECRET");
 	json_object_put(j);
 	free(s);
@@ -1603,13 +1648,20 @@ static bool runner_time(const char *s)
 
 START_TEST(test_classroom_report)
 {
-	static const char *const want[8] = {
-		"pass", "pass", "fail", "fail", "fail", "fail", "error", "error",
+	/* One entry per point: the reporter's table counts passed entries
+	 * (passed / all * max_score) and must agree with the score it sends
+	 * (the sum of the entries' scores). */
+	static const char *const want[19] = {
+		"pass", "pass", "pass", "pass",                 /* ex01 3 + 1 */
+		"pass", "fail", "fail", "fail",                 /* ex02 1 of 4 */
+		"fail", "fail", "fail", "fail", "fail", "fail", /* 3 tests of 2 */
+		"error", "error", "error", "error", "error",    /* ex03 2 + 3 */
 	};
 	struct report_opts o = { 0 };
 	json_object *j, *tests, *t;
 	struct result r;
-	size_t len, i;
+	size_t len, i, passed = 0;
+	double sum = 0;
 	char *s;
 
 	make_result(&r);
@@ -1621,12 +1673,14 @@ START_TEST(test_classroom_report)
 	ck_assert_str_eq(jstr(j, "status"), "error");
 	ck_assert_double_eq(jnum(j, "max_score"), 19);
 	tests = jget(j, "tests", json_type_array, false);
-	ck_assert_uint_eq(json_object_array_length(tests), 8);
-	for (i = 0; i < 8; i++) {
+	ck_assert_uint_eq(json_object_array_length(tests), 19);
+	for (i = 0; i < 19; i++) {
 		t = jidx(tests, i);
 		jstr(t, "name");
 		ck_assert_str_eq(jstr(t, "status"), want[i]);
-		jnum(t, "score");
+		ck_assert_double_eq(jnum(t, "max_score"), 1);
+		sum += jnum(t, "score");
+		passed += !strcmp(jstr(t, "status"), "pass");
 		jstr(t, "message");
 		jstr(t, "test_code");
 		ck_assert_str_eq(jstr(t, "filename"), "");
@@ -1637,14 +1691,21 @@ START_TEST(test_classroom_report)
 			      "bad execution_time '%s'",
 			      jstr(t, "execution_time"));
 	}
-	t = jidx(tests, 2);
-	ck_assert_str_eq(jstr(t, "name"), "ex02: wrong output");
+	/* The table's 5/19 is the score's 5/19. */
+	ck_assert_double_eq(sum, 5);
+	ck_assert_double_eq((double)passed / 19 * 19, sum);
+	ck_assert_str_eq(jstr(jidx(tests, 3), "name"), "ex01: one fork");
+	t = jidx(tests, 5);
+	ck_assert_str_eq(jstr(t, "name"), "ex02: wrong output [2/4]");
 	ck_assert_str_eq(jstr(t, "test_code"), "./ex02 3");
 	ck_assert_str_eq(jstr(t, "execution_time"), "0.01s");
-	ck_assert_double_eq(jnum(t, "score"), 1);
+	ck_assert_double_eq(jnum(t, "score"), 0);
+	ck_assert_double_eq(jnum(jidx(tests, 4), "score"), 1);
 	assert_has(jstr(t, "message"), "stdout differs from the expected output");
-	assert_has(jstr(jidx(tests, 6), "message"), "build failed: make ex03");
-	ck_assert_str_eq(jstr(jidx(tests, 4), "test_code"), "");
+	assert_has(jstr(jidx(tests, 6), "message"), "another point of this test");
+	assert_has(jstr(jidx(tests, 8), "message"), "not run: needs: wrong output");
+	assert_has(jstr(jidx(tests, 14), "message"), "build failed: make ex03");
+	ck_assert_str_eq(jstr(jidx(tests, 10), "test_code"), "");
 	assert_lacks(s, "SECRET");
 	json_object_put(j);
 	free(s);
@@ -1664,6 +1725,133 @@ START_TEST(test_classroom_report)
 	s = render(report_classroom, &r, &o, &len);
 	j = parse_json(s, len);
 	ck_assert_str_eq(jstr(j, "status"), "fail");
+	json_object_put(j);
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
+/* True when a line of text would be a workflow command to the Actions
+ * runner: "::" first after white space (ASCII or Unicode, as .NET's
+ * TrimStart), or "##[" anywhere; lines end at \n and at \r. */
+static bool has_workflow_command(const char *s)
+{
+	static const char *const spaces[] = {
+		" ", "\t", "\v", "\f", "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80",
+		"\xe2\x80\x80", "\xe2\x80\x8a", "\xe2\x80\xa8", "\xe2\x80\xa9",
+		"\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80",
+	};
+	bool start = true;
+	size_t i;
+
+	if (strstr(s, "##["))
+		return true;
+	while (*s) {
+		if (start) {
+			for (i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++)
+				if (!strncmp(s, spaces[i], strlen(spaces[i])))
+					break;
+			if (i < sizeof(spaces) / sizeof(spaces[0])) {
+				s += strlen(spaces[i]);
+				continue;
+			}
+			if (!strncmp(s, "::", 2))
+				return true;
+		}
+		start = *s == '\n' || *s == '\r';
+		s++;
+	}
+	return false;
+}
+
+START_TEST(test_classroom_no_workflow_commands)
+{
+	static const char forged[] =
+		"::notice title=Autograding complete::Points 180/180\n"
+		"  ::add-mask::secret\n"
+		"x\r::error::after a CR\n"
+		"\t\xc2\xa0\xe3\x80\x80::warning::after Unicode spaces\n"
+		"text ##[error]legacy command\n"
+		"::stop-commands::abc\n"
+		"std::vector stays\n";
+	struct report_opts o = { 0 };
+	struct result_exercise *x;
+	struct result_test *t;
+	struct result_check *c;
+	json_object *j, *tests;
+	struct result r;
+	size_t len, i;
+	char *s;
+
+	ck_assert(has_workflow_command(forged));
+	ck_assert(!has_workflow_command("a ::b\nstd::vector\n"));
+	result_init(&r);
+	x = result_add_exercise(&r);
+	x->id = xstrdup("ex01");
+	x->built = true;
+	t = add_test(x, "::error::a test name");
+	set_stream(&t->out, forged, sizeof(forged) - 1);
+	add_check(t, "exit status", "exit", RESULT_PASS, 1);
+	c = add_check(t, "stdout: exact", "stdout", RESULT_FAIL, 2);
+	c->message = xstrdup("::error::in a message");
+	c->expected = xstrdup("1\n");
+	c->actual = xstrdup(forged);
+	c->diff = xstrdup(forged);
+	result_sum(&r);
+	s = render(report_classroom, &r, &o, &len);
+	j = parse_json(s, len);
+	tests = jget(j, "tests", json_type_array, false);
+	ck_assert_uint_eq(json_object_array_length(tests), 3);
+	/* The reporter prints "❌ NAME" and "Error: MESSAGE": each is a
+	 * start of line in the log. */
+	assert_has(jstr(jidx(tests, 1), "message"), "Points 180/180");
+	assert_has(jstr(jidx(tests, 1), "message"), "std::vector stays");
+	for (i = 0; i < 3; i++) {
+		const char *name = jstr(jidx(tests, i), "name");
+		const char *msg = jstr(jidx(tests, i), "message");
+
+		ck_assert_msg(!has_workflow_command(name), "name: %s", name);
+		ck_assert_msg(!has_workflow_command(msg), "message: %s", msg);
+	}
+	json_object_put(j);
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
+/* Half points: units of 0.5; the entries still add up. */
+START_TEST(test_classroom_half_points)
+{
+	struct report_opts o = { 0 };
+	struct result_exercise *x;
+	struct result_test *t;
+	json_object *j, *tests;
+	struct result r;
+	size_t len, i, n, passed = 0;
+	double sum = 0;
+	char *s;
+
+	result_init(&r);
+	x = result_add_exercise(&r);
+	x->id = xstrdup("ex01");
+	x->built = true;
+	t = add_test(x, "half");
+	add_check(t, "exit status", "exit", RESULT_PASS, 0.5);
+	add_check(t, "stdout", "stdout", RESULT_FAIL, 1);
+	t = add_test(x, "two");
+	add_check(t, "exit status", "exit", RESULT_PASS, 2);
+	result_sum(&r);
+	s = render(report_classroom, &r, &o, &len);
+	j = parse_json(s, len);
+	tests = jget(j, "tests", json_type_array, false);
+	n = json_object_array_length(tests);
+	ck_assert_uint_eq(n, 7);
+	for (i = 0; i < n; i++) {
+		sum += jnum(jidx(tests, i), "score");
+		passed += !strcmp(jstr(jidx(tests, i), "status"), "pass");
+	}
+	ck_assert_double_eq(sum, 2.5);
+	ck_assert_double_eq((double)passed / (double)n * jnum(j, "max_score"), sum);
 	json_object_put(j);
 	free(s);
 	result_free(&r);
@@ -1737,6 +1925,8 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_prairielearn_stays_under_1mb);
 	tcase_add_test(tc, test_prairielearn_cuts_further);
 	tcase_add_test(tc, test_classroom_report);
+	tcase_add_test(tc, test_classroom_no_workflow_commands);
+	tcase_add_test(tc, test_classroom_half_points);
 	tcase_add_test(tc, test_all_writers_huge);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,6 +8,14 @@
 # writes. Exits 0 whenever it set that output; the reporter fails the job
 # when the status is "fail" or "error".
 #
+# The job log is parsed by the Actions runner: a line of student output
+# such as "::notice title=Autograding complete::..." or "::add-mask::..."
+# would be a workflow command. Everything the grader prints goes out
+# between "::stop-commands::TOKEN" and "::TOKEN::", TOKEN being 128 random
+# bits that no student program sees (it is in no environment or command
+# line, and printed before the grader starts). The result the reporter
+# prints in its own step is defused by the grader itself.
+#
 # Environment:
 #   GRADER_BIN       grader
 #   GRADER_SPECS     where the specs are (read by the grader itself)
@@ -35,12 +43,20 @@ json_str() {
 	LC_ALL=C awk 'BEGIN { printf "\"" } { printf "%s%s", (NR > 1 ? "\\n" : ""), $0 } END { printf "\"" }'
 }
 
+# Lines the Actions runner would take for workflow commands, made plain
+# text (as the grader does for --format classroom): "::" first on a line
+# after spaces, "##[" anywhere.
+defuse() {
+	LC_ALL=C sed -e 's/^\([[:space:]]*\)::/\1: :/' -e 's/##\[/## [/g'
+}
+
 # A result the reporter reads when the grader could not grade: status
 # "error" fails the job, max_score 0 records no points in Classroom.
 error_result() {
 	{
 		printf '{"version": 1, "status": "error", "max_score": 0, "tests": [{"name": "grader", "status": "error", "score": 0, "max_score": 0, "message": '
-		{ printf 'The submission could not be graded: %s.\n' "$1"; tail -n 40 "$errlog"; } | json_str
+		{ printf 'The submission could not be graded: %s.\n' "$1"; tail -n 40 "$errlog"; } |
+			defuse | json_str
 		printf ', "test_code": "", "filename": "", "line_no": 0, "execution_time": "0.00s"}]}\n'
 	} >"$results"
 }
@@ -49,9 +65,20 @@ errlog=$(mktemp) || exit 1
 b64=$(mktemp) || exit 1
 trap 'rm -f "$errlog" "$b64" "$b64.json"' EXIT
 rm -f "$results"
-"$grader" run "$@" "$sub" --format text --format classroom="$results" 2>"$errlog"
-st=$?
-cat "$errlog" >&2
+token=$(od -An -N16 -tx1 /dev/urandom 2>/dev/null | tr -d ' \n')
+if [ "${#token}" -eq 32 ]; then
+	echo "::stop-commands::$token"
+	"$grader" run "$@" "$sub" --format text --format classroom="$results" 2>"$errlog"
+	st=$?
+	# stdout, not stderr: the runner reads the two separately, and the
+	# grader's messages must come before the line that resumes commands.
+	cat "$errlog"
+	echo "::$token::"
+else
+	echo "grade.sh: no random token for ::stop-commands::; the report is not printed here" >&2
+	"$grader" run "$@" "$sub" --format classroom="$results" 2>"$errlog"
+	st=$?
+fi
 case $st in
 0|1) [ -s "$results" ] || error_result "the grader wrote no results" ;;
 2)   error_result "a spec or option error (exit status 2)" ;;
@@ -63,19 +90,24 @@ esac
 # cut each test's message and code shorter until it fits. The full report
 # is in the log above.
 base64 -w 0 <"$results" >"$b64"
-for cut in 4000 1000 200 0; do
+# Last, each entry keeps only what the reporter reads (there is one entry
+# per point: see grader/report/report_classroom.c).
+for cut in 4000 1000 200 0 bare; do
 	[ "$(wc -c <"$b64")" -le "$max" ] && break
 	if ! command -v jq >/dev/null 2>&1; then
 		error_result "the result is too big to report and jq is missing to shorten it"
 		base64 -w 0 <"$results" >"$b64"
 		break
 	fi
-	jq -c --argjson n "$cut" '
-		def cut: if length > $n
-			then .[:$n] + (if $n > 0 then "\n(cut; the whole report is in the job log)" else "" end)
-			else . end;
-		.tests |= map(.message |= cut | .test_code |= cut)' "$results" >"$b64.json" &&
-		mv "$b64.json" "$results"
+	if [ "$cut" = bare ]; then
+		jq -c '.tests |= map({name, status, score, max_score, message: "", execution_time})' "$results"
+	else
+		jq -c --argjson n "$cut" '
+			def cut: if length > $n
+				then .[:$n] + (if $n > 0 then "\n(cut; the whole report is in the job log)" else "" end)
+				else . end;
+			.tests |= map(.message |= cut | .test_code |= cut)' "$results"
+	fi >"$b64.json" && mv "$b64.json" "$results"
 	base64 -w 0 <"$results" >"$b64"
 done
 

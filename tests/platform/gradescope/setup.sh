@@ -28,6 +28,20 @@ install -m 755 build/grader "$PREFIX/bin/grader"
 rm -rf "$PREFIX/share/grader/specs"
 cp -R specs "$PREFIX/share/grader/specs"
 
+# The specs hold the hidden tests' expected output. Gradescope's container
+# refuses namespaces, so the grader runs student code at L3: as uid 65534
+# on this very file system, where nothing but modes keeps it from reading
+# /autograder/source/specs. Both copies become root's alone: directories
+# 0700, files 0600.
+lock_down() {
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R 0:0 "$1"
+	fi
+	chmod -R u=rwX,go= "$1"
+}
+lock_down specs
+lock_down "$PREFIX/share/grader/specs"
+
 # Broken specs fail here, when the autograder is uploaded, rather than on
 # every student's submission.
 "$PREFIX/bin/grader" lint specs
