@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "base/util.h"
@@ -353,5 +354,14 @@ int util_signal_number(const char *name)
 	for (i = 0; i < sizeof(signames) / sizeof(signames[0]); i++)
 		if (!strcasecmp(signames[i].name, name))
 			return signames[i].sig;
+	return -1;
+}
+
+int util_shell_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
 	return -1;
 }

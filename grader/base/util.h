@@ -83,4 +83,8 @@ int64_t util_now_ns(void);
 const char *util_signal_name(int sig);
 int util_signal_number(const char *name);
 
+/* The status a shell's $? shows for a wait status: the exit status, or
+ * 128 + the signal number; -1 for a status that is neither (stopped). */
+int util_shell_status(int wstatus);
+
 #endif
