@@ -365,3 +365,14 @@ int util_shell_status(int wstatus)
 		return 128 + WTERMSIG(wstatus);
 	return -1;
 }
+
+void util_strv_free(char **v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "model/result.h"
-#include "load/spec.h"
+#include "model/spec.h"
 #include "model/tree.h"
 
 struct check_input {
