@@ -16,40 +16,6 @@
 
 /* ---- tree checks -------------------------------------------------------- */
 
-static const struct {
-	const char *key;
-	enum tcheck_kind kind;
-} tcheck_kinds[] = {
-	{ "forks", TCHECK_FORKS },
-	{ "max_alive", TCHECK_MAX_ALIVE },
-	{ "sequential", TCHECK_SEQUENTIAL },
-	{ "concurrent", TCHECK_CONCURRENT },
-	{ "exec", TCHECK_EXEC },
-	{ "no_exec", TCHECK_NO_EXEC },
-	{ "no_shell", TCHECK_NO_SHELL },
-	{ "exit", TCHECK_EXIT },
-	{ "signal", TCHECK_SIGNAL },
-	{ "reaped", TCHECK_REAPED },
-	{ "no_zombies", TCHECK_NO_ZOMBIES },
-	{ "orphaned", TCHECK_ORPHANED },
-	{ "fds", TCHECK_FDS },
-	{ "pipeline", TCHECK_PIPELINE },
-	{ "wall_under", TCHECK_WALL_UNDER },
-};
-#define NTCHECK_KINDS (sizeof(tcheck_kinds) / sizeof(tcheck_kinds[0]))
-
-static const char *const tcheck_keys[] = {
-	"forks", "max_alive", "sequential", "concurrent", "exec", "no_exec",
-	"no_shell", "exit", "signal", "reaped", "no_zombies", "orphaned",
-	"fds", "pipeline", "wall_under", "role", "name", "points", "hint",
-	NULL
-};
-
-static const char TCHECK_KIND_LIST[] =
-	"forks, max_alive, sequential, concurrent, exec, no_exec, no_shell, "
-	"exit, signal, reaped, no_zombies, orphaned, fds, pipeline or "
-	"wall_under";
-
 static void load_exec(struct loader *L, yaml_node_t *n,
 		      struct spec_tcheck *c)
 {
@@ -147,20 +113,96 @@ static void load_fds(struct loader *L, yaml_node_t *n, struct spec_tcheck *c)
 	map_close(&m);
 }
 
+/* Value parsers of the kinds that are not a mapping of their own. */
+static void load_tc_range(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
+{
+	load_range(L, v, &c->min, &c->max);
+}
+
+static void load_tc_true(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
+{
+	(void)c;
+	as_true(L, v);
+}
+
+static void load_tc_exit(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
+{
+	long x;
+
+	if (!as_long(L, v, 0, 255, "an exit status 0..255", &x))
+		c->status = (int)x;
+}
+
+static void load_tc_signal(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
+{
+	as_signal(L, v, &c->signal);
+}
+
+static void load_tc_duration(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
+{
+	as_duration(L, v, &c->max_ns);
+}
+
+/* One row per tree check kind: its YAML key, its kind and the parser of
+ * its value. Adding a kind is a row here, with a row in the judge's table
+ * (judge/tree_checks.c). The order is the order of "one of ..." lists. */
+static const struct {
+	const char *key;
+	enum tcheck_kind kind;
+	void (*load)(struct loader *L, yaml_node_t *v, struct spec_tcheck *c);
+} tcheck_kinds[] = {
+	{ "forks", TCHECK_FORKS, load_tc_range },
+	{ "max_alive", TCHECK_MAX_ALIVE, load_tc_range },
+	{ "sequential", TCHECK_SEQUENTIAL, load_tc_true },
+	{ "concurrent", TCHECK_CONCURRENT, load_tc_true },
+	{ "exec", TCHECK_EXEC, load_exec },
+	{ "no_exec", TCHECK_NO_EXEC, load_tc_true },
+	{ "no_shell", TCHECK_NO_SHELL, load_tc_true },
+	{ "exit", TCHECK_EXIT, load_tc_exit },
+	{ "signal", TCHECK_SIGNAL, load_tc_signal },
+	{ "reaped", TCHECK_REAPED, load_tc_true },
+	{ "no_zombies", TCHECK_NO_ZOMBIES, load_tc_true },
+	{ "orphaned", TCHECK_ORPHANED, load_tc_true },
+	{ "fds", TCHECK_FDS, load_fds },
+	{ "pipeline", TCHECK_PIPELINE, load_tc_true },
+	{ "wall_under", TCHECK_WALL_UNDER, load_tc_duration },
+};
+#define NTCHECK_KINDS (sizeof(tcheck_kinds) / sizeof(tcheck_kinds[0]))
+
+/* Keys of a tree check besides its kind. */
+static const char *const tcheck_common_keys[] = {
+	"role", "name", "points", "hint", NULL
+};
+
+/* "forks, max_alive, ... or wall_under". */
+static void add_kind_list(struct sbuf *sb)
+{
+	size_t j;
+
+	for (j = 0; j < NTCHECK_KINDS; j++)
+		sbuf_addf(sb, "%s%s", j == 0 ? "" : j + 1 == NTCHECK_KINDS ?
+			  " or " : ", ", tcheck_kinds[j].key);
+}
+
 void load_tcheck(struct loader *L, yaml_node_t *n,
 		 struct spec_tcheck *c)
 {
 	struct map m;
 	const struct pair *kind = NULL;
 	yaml_node_t *v;
-	size_t i, j, save;
-	long x;
+	const char *keys[NTCHECK_KINDS + 5];
+	size_t i, j, save, kind_row = 0;
 
 	c->points = -1;
 	c->max_pipes = -1;
 	c->line = (int)n->start_mark.line + 1;
 	c->column = (int)n->start_mark.column + 1;
-	if (map_open(L, n, tcheck_keys, "a tree check (a mapping like "
+	for (j = 0; j < NTCHECK_KINDS; j++)
+		keys[j] = tcheck_kinds[j].key;
+	for (i = 0; tcheck_common_keys[i]; i++)
+		keys[j + i] = tcheck_common_keys[i];
+	keys[j + i] = NULL;
+	if (map_open(L, n, keys, "a tree check (a mapping like "
 		     "{forks: 1})", &m))
 		return;
 	for (i = 0; i < m.n; i++) {
@@ -180,49 +222,23 @@ void load_tcheck(struct loader *L, yaml_node_t *n,
 			continue;
 		}
 		kind = &m.pairs[i];
+		kind_row = j;
 		c->kind = tcheck_kinds[j].kind;
 	}
 	if (!kind) {
-		if (!m.unknown)
+		if (!m.unknown) {
+			struct sbuf list = SBUF_INIT;
+
+			add_kind_list(&list);
 			diag(L, n, "missing the kind of tree check: one of %s",
-			     TCHECK_KIND_LIST);
+			     sbuf_str(&list));
+			sbuf_release(&list);
+		}
 		goto common;
 	}
 
 	save = path_key(L, kind->key);
-	v = kind->v;
-	switch (c->kind) {
-	case TCHECK_FORKS:
-	case TCHECK_MAX_ALIVE:
-		load_range(L, v, &c->min, &c->max);
-		break;
-	case TCHECK_SEQUENTIAL:
-	case TCHECK_CONCURRENT:
-	case TCHECK_NO_EXEC:
-	case TCHECK_NO_SHELL:
-	case TCHECK_REAPED:
-	case TCHECK_NO_ZOMBIES:
-	case TCHECK_ORPHANED:
-	case TCHECK_PIPELINE:
-		as_true(L, v);
-		break;
-	case TCHECK_EXEC:
-		load_exec(L, v, c);
-		break;
-	case TCHECK_EXIT:
-		if (!as_long(L, v, 0, 255, "an exit status 0..255", &x))
-			c->status = (int)x;
-		break;
-	case TCHECK_SIGNAL:
-		as_signal(L, v, &c->signal);
-		break;
-	case TCHECK_FDS:
-		load_fds(L, v, c);
-		break;
-	case TCHECK_WALL_UNDER:
-		as_duration(L, v, &c->max_ns);
-		break;
-	}
+	tcheck_kinds[kind_row].load(L, kind->v, c);
 	path_pop(L, save);
 common:
 	if ((v = map_get(&m, "role"))) {
