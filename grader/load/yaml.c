@@ -427,7 +427,7 @@ int as_str(struct loader *L, yaml_node_t *n, char **out)
 }
 
 /* A hint or a description: a string, or a mapping from language names
- * (and `default`) to strings (spec.h, struct spec_langtext). */
+ * (and `default`) to strings (model/spec.h, struct spec_langtext). */
 int as_text(struct loader *L, yaml_node_t *n, char **out,
 	    struct spec_langtext **lt)
 {
@@ -832,7 +832,7 @@ out:
 
 /* ---- placeholders ------------------------------------------------------- */
 
-/* Check the placeholders of a text (see spec.h): "{{" is a literal "{",
+/* Check the placeholders of a text (see model/spec.h): "{{" is a literal "{",
  * "{NAME:ROLE}" a placeholder; another "{" is a literal, unless it looks
  * like a misspelt placeholder ("{pdi:root}"), which is an error. When
  * plain is given, it receives the text with each placeholder replaced by
