@@ -64,6 +64,10 @@ enum { SBUF_ESC_NAMED = 1 };
 void sbuf_add_escaped(struct sbuf *sb, const char *p, size_t len, size_t max,
 		      int flags);
 
+/* Free a NULL-terminated array of strings and the strings; NULL is
+ * ignored. */
+void util_strv_free(char **v);
+
 /* Parse "2s", "500ms", "1.5s", "3m", "250us"; a bare number is seconds.
  * Returns 0 and the value in nanoseconds, -1 when malformed. */
 int util_parse_duration(const char *s, int64_t *ns);
@@ -82,5 +86,9 @@ int64_t util_now_ns(void);
  * "TERM", or a decimal string; -1 when unknown. */
 const char *util_signal_name(int sig);
 int util_signal_number(const char *name);
+
+/* The status a shell's $? shows for a wait status: the exit status, or
+ * 128 + the signal number; -1 for a status that is neither (stopped). */
+int util_shell_status(int wstatus);
 
 #endif

@@ -72,7 +72,7 @@
 #include "base/err.h"
 #include "model/result.h"
 #include "exec/sandbox.h"
-#include "load/spec.h"
+#include "model/spec.h"
 #include "model/tree.h"
 #include "base/util.h"
 

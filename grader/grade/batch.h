@@ -31,7 +31,7 @@
 
 #include "base/err.h"
 #include "exec/sandbox.h"
-#include "load/spec.h"
+#include "model/spec.h"
 
 struct batch_opts {
 	const struct sbx *sbx;

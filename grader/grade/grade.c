@@ -114,15 +114,6 @@ static void copy_stream(struct result_stream *dst, struct sbuf *src, uint64_t to
 	dst->truncated = total > dst->len;
 }
 
-static int shell_status(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return -1;
-}
-
 /* Build the exercise in dir. Returns 0 when built; fills ex on failure.
  * Returns -1 only for the grader's own failures. */
 static int build_exercise(const struct spec *s, const struct lang *lang, const char *dir,
@@ -194,10 +185,10 @@ static int build_exercise(const struct spec *s, const struct lang *lang, const c
 	}
 	if (res.verdict == VERDICT_EXITED && lang_argv)
 		sbuf_addf(&msg, "%s does not build (%s exited with status %d)",
-			  cmd + strlen(argv[0]) + 1, argv[0], shell_status(res.root_wstatus));
+			  cmd + strlen(argv[0]) + 1, argv[0], util_shell_status(res.root_wstatus));
 	else if (res.verdict == VERDICT_EXITED)
 		sbuf_addf(&msg, "'%s' exited with status %d", cmd,
-			  shell_status(res.root_wstatus));
+			  util_shell_status(res.root_wstatus));
 	else
 		sbuf_addf(&msg, "'%s': %s", cmd,
 			  res.verdict_text ? res.verdict_text : result_verdict_name(res.verdict));
@@ -428,7 +419,7 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	}
 	rt->verdict = res.verdict;
 	rt->verdict_text = res.verdict_text ? xstrdup(res.verdict_text) : NULL;
-	rt->exit_status = res.root_ended ? shell_status(res.root_wstatus) : -1;
+	rt->exit_status = res.root_ended ? util_shell_status(res.root_wstatus) : -1;
 	rt->wall_ns = res.wall_ns;
 	rt->cpu_ns = res.cpu_ns;
 

@@ -19,7 +19,7 @@
 #include "model/result.h"
 #include "exec/sandbox.h"
 #include "load/lang.h"
-#include "load/spec.h"
+#include "model/spec.h"
 
 struct run_session; /* run.h */
 

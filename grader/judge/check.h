@@ -5,7 +5,7 @@
  * of the test and appends one struct result_check per expectation to the
  * result test, with points, a one-sentence message, expected/actual text
  * and a diff where text differs. Placeholders like {pid:root.1} are
- * resolved against the tree first (see spec.h); when there is no tree,
+ * resolved against the tree first (see model/spec.h); when there is no tree,
  * checks that need one are RESULT_UNCHECKED with the reason.
  *
  * It never prints. Files of the work dir are hostile (the student program
@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "model/result.h"
-#include "load/spec.h"
+#include "model/spec.h"
 #include "model/tree.h"
 
 struct check_input {

@@ -492,147 +492,6 @@ static void add_status_text(struct sbuf *m, const struct tree_proc *p)
 		judge_add_ended_how(m, p->wstatus, true);
 }
 
-/* One tree check on one process; false with a message when it fails. */
-static bool tcheck_one(const struct judge *j, const struct spec_tcheck *tc,
-		       const struct tree_proc *p, struct sbuf *m)
-{
-	size_t i, n;
-
-	switch (tc->kind) {
-	case TCHECK_FORKS: {
-		size_t vf = 0;
-		bool child_forked = false;
-
-		n = tree_nforks(p);
-		if ((long)n >= tc->min && (long)n <= tc->max)
-			return true;
-		for (i = 0; i < p->nchildren; i++) {
-			vf += p->children[i]->kind == TREE_VFORK;
-			child_forked |= tree_nforks(p->children[i]) > 0;
-		}
-		sbuf_adds(m, "expected ");
-		judge_add_range(m, tc->min, tc->max, tc->min == 1 && tc->max == 1 ?
-			  "fork() call" : "fork() calls");
-		sbuf_addf(m, " by %s, saw %zu", p->role, n);
-		if ((long)n > tc->max && j->tree->budget_exceeded)
-			sbuf_addf(m, ": the process budget of %ld was exceeded, so "
-				  "the tree was killed (a fork loop that does not "
-				  "stop?)", j->tree->budget);
-		else if ((long)n > tc->max && (p->parent || child_forked))
-			sbuf_adds(m, ": a child did not exit and went on forking "
-				  "(call _exit after the child's work)");
-		else if ((long)n < tc->min && vf)
-			sbuf_addf(m, " and %zu vfork-style %s: system() or "
-				  "posix_spawn does not count as fork", vf,
-				  judge_plural(vf, "creation", "creations"));
-		return false;
-	}
-	case TCHECK_MAX_ALIVE:
-		n = tree_max_alive(p);
-		if ((long)n >= tc->min && (long)n <= tc->max)
-			return true;
-		sbuf_adds(m, "expected ");
-		judge_add_range(m, tc->min, tc->max, tc->max == 1 ? "child" : "children");
-		sbuf_addf(m, " of %s alive at once, saw %zu", p->role, n);
-		return false;
-	case TCHECK_SEQUENTIAL:
-		return check_sequential(p, m);
-	case TCHECK_CONCURRENT:
-		return check_concurrent(p, m);
-	case TCHECK_EXEC:
-		return check_exec(tc, p, m);
-	case TCHECK_NO_EXEC:
-		if (first_exec(p) >= p->nexecs)
-			return true;
-		sbuf_addf(m, "%s exec'd ", p->role);
-		sbuf_add_escaped(m, p->execs[first_exec(p)].path,
-			    strlen(p->execs[first_exec(p)].path), QUOTE_MAX, 0);
-		sbuf_adds(m, ", but it should not exec anything");
-		return false;
-	case TCHECK_NO_SHELL: {
-		struct files sh;
-
-		shells_init(&sh);
-		for (i = first_exec(p); i < p->nexecs; i++) {
-			if (!exec_is_shell(&p->execs[i], &sh))
-				continue;
-			sbuf_addf(m, "%s exec'd ", p->role);
-			sbuf_add_escaped(m, p->execs[i].path, strlen(p->execs[i].path),
-				    QUOTE_MAX, 0);
-			sbuf_adds(m, ": run the program directly with execvp, not "
-				  "through a shell");
-			return false;
-		}
-		return true;
-	}
-	case TCHECK_EXIT:
-		if (p->ended && WIFEXITED(p->wstatus) &&
-		    WEXITSTATUS(p->wstatus) == tc->status)
-			return true;
-		sbuf_addf(m, "expected %s to exit with status %d, but it ",
-			  p->role, tc->status);
-		add_status_text(m, p);
-		return false;
-	case TCHECK_SIGNAL: {
-		char *sn;
-
-		if (p->ended && WIFSIGNALED(p->wstatus) &&
-		    WTERMSIG(p->wstatus) == tc->signal)
-			return true;
-		sn = judge_signame(tc->signal);
-		sbuf_addf(m, "expected %s to be killed by %s, but it ", p->role, sn);
-		add_status_text(m, p);
-		free(sn);
-		return false;
-	}
-	case TCHECK_REAPED:
-		if (!has_children(p, m))
-			return false;
-		for (i = 0; i < p->nchildren; i++) {
-			if (p->children[i]->reaped_by == TREE_REAP_PARENT)
-				continue;
-			add_unreaped(p, p->children[i], m);
-			return false;
-		}
-		return true;
-	case TCHECK_NO_ZOMBIES:
-		if (!has_children(p, m))
-			return false;
-		for (i = 0; i < p->nchildren; i++) {
-			if (!p->children[i]->left_zombie)
-				continue;
-			add_unreaped(p, p->children[i], m);
-			return false;
-		}
-		return true;
-	case TCHECK_ORPHANED:
-		if (p->orphaned && p->reaped_by == TREE_REAP_REAPER)
-			return true;
-		if (!p->parent)
-			sbuf_addf(m, "%s has no parent in the run, so it cannot be "
-				  "orphaned", p->role);
-		else if (!p->orphaned)
-			sbuf_addf(m, "expected %s to outlive %s and be adopted by "
-				  "the reaper, but it ended while %s was still "
-				  "running", p->role, p->parent->role,
-				  p->parent->role);
-		else if (!p->ended)
-			sbuf_addf(m, "%s was orphaned but still running when the "
-				  "run ended", p->role);
-		else
-			sbuf_addf(m, "%s was orphaned, but it is not known who "
-				  "reaped it", p->role);
-		return false;
-	case TCHECK_FDS:
-		return check_fds(tc, p, m);
-	case TCHECK_PIPELINE:
-		return check_pipeline(p, m);
-	case TCHECK_WALL_UNDER:
-		return true;
-	}
-	return true;
-}
-
 /* "3", "at least 2", "at most 4", "2 to 4". */
 static void add_bounds(struct sbuf *sb, long min, long max)
 {
@@ -646,75 +505,316 @@ static void add_bounds(struct sbuf *sb, long min, long max)
 		sbuf_addf(sb, "%ld to %ld", min, max);
 }
 
-static char *tcheck_name(const struct spec_tcheck *tc, const char *role)
-{
-	struct sbuf sb = SBUF_INIT;
-	char *s;
+/* ---- one name_ and one eval_ function per kind ------------------------------
+ *
+ * name_X appends the generated check name (when the spec gives none).
+ * eval_X judges one process p of the check's role and returns false with a
+ * message in m when it fails; for a kind on the whole run (needs_tree
+ * false in the table) it is called once with p NULL. */
 
-	switch (tc->kind) {
-	case TCHECK_FORKS:
-		sbuf_addf(&sb, "forks by %s: ", role);
-		add_bounds(&sb, tc->min, tc->max);
-		break;
-	case TCHECK_MAX_ALIVE:
-		sbuf_addf(&sb, "children of %s alive at once: ", role);
-		add_bounds(&sb, tc->min, tc->max);
-		break;
-	case TCHECK_SEQUENTIAL:
-		sbuf_addf(&sb, "children of %s run one at a time", role);
-		break;
-	case TCHECK_CONCURRENT:
-		sbuf_addf(&sb, "children of %s all alive at once", role);
-		break;
-	case TCHECK_EXEC:
-		sbuf_addf(&sb, "%s exec'd ", role);
-		if (tc->path)
-			sbuf_adds(&sb, tc->path);
-		else if (tc->basename)
-			sbuf_adds(&sb, tc->basename);
-		else
-			sbuf_adds(&sb, "a program");
-		if (tc->argv) {
-			sbuf_adds(&sb, " ");
-			add_argv_text(&sb, tc->argv);
-		}
-		break;
-	case TCHECK_NO_EXEC:
-		sbuf_addf(&sb, "%s does not exec", role);
-		break;
-	case TCHECK_NO_SHELL:
-		sbuf_addf(&sb, "%s does not exec a shell", role);
-		break;
-	case TCHECK_EXIT:
-		sbuf_addf(&sb, "%s exit status %d", role, tc->status);
-		break;
-	case TCHECK_SIGNAL:
-		s = judge_signame(tc->signal);
-		sbuf_addf(&sb, "%s killed by %s", role, s);
-		free(s);
-		break;
-	case TCHECK_REAPED:
-		sbuf_addf(&sb, "every child of %s reaped by %s", role, role);
-		break;
-	case TCHECK_NO_ZOMBIES:
-		sbuf_addf(&sb, "no zombie children of %s", role);
-		break;
-	case TCHECK_ORPHANED:
-		sbuf_addf(&sb, "%s orphaned and reaped by the reaper", role);
-		break;
-	case TCHECK_FDS:
-		sbuf_addf(&sb, "fds of %s at %s", role,
-			  tc->at == TCHECK_AT_EXEC ? "exec" : "exit");
-		break;
-	case TCHECK_PIPELINE:
-		sbuf_addf(&sb, "children of %s form a pipeline", role);
-		break;
-	case TCHECK_WALL_UNDER:
-		sbuf_adds(&sb, "run takes under ");
-		util_format_duration(&sb, tc->max_ns);
-		break;
+static void name_forks(struct sbuf *sb, const struct spec_tcheck *tc, const char *role)
+{
+	sbuf_addf(sb, "forks by %s: ", role);
+	add_bounds(sb, tc->min, tc->max);
+}
+
+static bool eval_forks(const struct judge *j, const struct spec_tcheck *tc,
+		       const struct tree_proc *p, struct sbuf *m)
+{
+	size_t i, n = tree_nforks(p), vf = 0;
+	bool child_forked = false;
+
+	if ((long)n >= tc->min && (long)n <= tc->max)
+		return true;
+	for (i = 0; i < p->nchildren; i++) {
+		vf += p->children[i]->kind == TREE_VFORK;
+		child_forked |= tree_nforks(p->children[i]) > 0;
 	}
-	return judge_take(&sb, NULL);
+	sbuf_adds(m, "expected ");
+	judge_add_range(m, tc->min, tc->max, tc->min == 1 && tc->max == 1 ?
+		  "fork() call" : "fork() calls");
+	sbuf_addf(m, " by %s, saw %zu", p->role, n);
+	if ((long)n > tc->max && j->tree->budget_exceeded)
+		sbuf_addf(m, ": the process budget of %ld was exceeded, so "
+			  "the tree was killed (a fork loop that does not "
+			  "stop?)", j->tree->budget);
+	else if ((long)n > tc->max && (p->parent || child_forked))
+		sbuf_adds(m, ": a child did not exit and went on forking "
+			  "(call _exit after the child's work)");
+	else if ((long)n < tc->min && vf)
+		sbuf_addf(m, " and %zu vfork-style %s: system() or "
+			  "posix_spawn does not count as fork", vf,
+			  judge_plural(vf, "creation", "creations"));
+	return false;
+}
+
+static void name_max_alive(struct sbuf *sb, const struct spec_tcheck *tc,
+			   const char *role)
+{
+	sbuf_addf(sb, "children of %s alive at once: ", role);
+	add_bounds(sb, tc->min, tc->max);
+}
+
+static bool eval_max_alive(const struct judge *j, const struct spec_tcheck *tc,
+			   const struct tree_proc *p, struct sbuf *m)
+{
+	size_t n = tree_max_alive(p);
+
+	(void)j;
+	if ((long)n >= tc->min && (long)n <= tc->max)
+		return true;
+	sbuf_adds(m, "expected ");
+	judge_add_range(m, tc->min, tc->max, tc->max == 1 ? "child" : "children");
+	sbuf_addf(m, " of %s alive at once, saw %zu", p->role, n);
+	return false;
+}
+
+static void name_sequential(struct sbuf *sb, const struct spec_tcheck *tc,
+			    const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "children of %s run one at a time", role);
+}
+
+static bool eval_sequential(const struct judge *j, const struct spec_tcheck *tc,
+			    const struct tree_proc *p, struct sbuf *m)
+{
+	(void)j, (void)tc;
+	return check_sequential(p, m);
+}
+
+static void name_concurrent(struct sbuf *sb, const struct spec_tcheck *tc,
+			    const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "children of %s all alive at once", role);
+}
+
+static bool eval_concurrent(const struct judge *j, const struct spec_tcheck *tc,
+			    const struct tree_proc *p, struct sbuf *m)
+{
+	(void)j, (void)tc;
+	return check_concurrent(p, m);
+}
+
+static void name_exec(struct sbuf *sb, const struct spec_tcheck *tc, const char *role)
+{
+	sbuf_addf(sb, "%s exec'd ", role);
+	if (tc->path)
+		sbuf_adds(sb, tc->path);
+	else if (tc->basename)
+		sbuf_adds(sb, tc->basename);
+	else
+		sbuf_adds(sb, "a program");
+	if (tc->argv) {
+		sbuf_adds(sb, " ");
+		add_argv_text(sb, tc->argv);
+	}
+}
+
+static bool eval_exec(const struct judge *j, const struct spec_tcheck *tc,
+		      const struct tree_proc *p, struct sbuf *m)
+{
+	(void)j;
+	return check_exec(tc, p, m);
+}
+
+static void name_no_exec(struct sbuf *sb, const struct spec_tcheck *tc,
+			 const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "%s does not exec", role);
+}
+
+static bool eval_no_exec(const struct judge *j, const struct spec_tcheck *tc,
+			 const struct tree_proc *p, struct sbuf *m)
+{
+	const char *path;
+
+	(void)j, (void)tc;
+	if (first_exec(p) >= p->nexecs)
+		return true;
+	path = p->execs[first_exec(p)].path;
+	sbuf_addf(m, "%s exec'd ", p->role);
+	sbuf_add_escaped(m, path, strlen(path), QUOTE_MAX, 0);
+	sbuf_adds(m, ", but it should not exec anything");
+	return false;
+}
+
+static void name_no_shell(struct sbuf *sb, const struct spec_tcheck *tc,
+			  const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "%s does not exec a shell", role);
+}
+
+static bool eval_no_shell(const struct judge *j, const struct spec_tcheck *tc,
+			  const struct tree_proc *p, struct sbuf *m)
+{
+	struct files sh;
+	size_t i;
+
+	(void)j, (void)tc;
+	shells_init(&sh);
+	for (i = first_exec(p); i < p->nexecs; i++) {
+		if (!exec_is_shell(&p->execs[i], &sh))
+			continue;
+		sbuf_addf(m, "%s exec'd ", p->role);
+		sbuf_add_escaped(m, p->execs[i].path, strlen(p->execs[i].path),
+			    QUOTE_MAX, 0);
+		sbuf_adds(m, ": run the program directly with execvp, not "
+			  "through a shell");
+		return false;
+	}
+	return true;
+}
+
+static void name_exit(struct sbuf *sb, const struct spec_tcheck *tc, const char *role)
+{
+	sbuf_addf(sb, "%s exit status %d", role, tc->status);
+}
+
+static bool eval_exit(const struct judge *j, const struct spec_tcheck *tc,
+		      const struct tree_proc *p, struct sbuf *m)
+{
+	(void)j;
+	if (p->ended && WIFEXITED(p->wstatus) &&
+	    WEXITSTATUS(p->wstatus) == tc->status)
+		return true;
+	sbuf_addf(m, "expected %s to exit with status %d, but it ",
+		  p->role, tc->status);
+	add_status_text(m, p);
+	return false;
+}
+
+static void name_signal(struct sbuf *sb, const struct spec_tcheck *tc,
+			const char *role)
+{
+	char *s = judge_signame(tc->signal);
+
+	sbuf_addf(sb, "%s killed by %s", role, s);
+	free(s);
+}
+
+static bool eval_signal(const struct judge *j, const struct spec_tcheck *tc,
+			const struct tree_proc *p, struct sbuf *m)
+{
+	char *sn;
+
+	(void)j;
+	if (p->ended && WIFSIGNALED(p->wstatus) &&
+	    WTERMSIG(p->wstatus) == tc->signal)
+		return true;
+	sn = judge_signame(tc->signal);
+	sbuf_addf(m, "expected %s to be killed by %s, but it ", p->role, sn);
+	add_status_text(m, p);
+	free(sn);
+	return false;
+}
+
+static void name_reaped(struct sbuf *sb, const struct spec_tcheck *tc,
+			const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "every child of %s reaped by %s", role, role);
+}
+
+static bool eval_reaped(const struct judge *j, const struct spec_tcheck *tc,
+			const struct tree_proc *p, struct sbuf *m)
+{
+	size_t i;
+
+	(void)j, (void)tc;
+	if (!has_children(p, m))
+		return false;
+	for (i = 0; i < p->nchildren; i++) {
+		if (p->children[i]->reaped_by == TREE_REAP_PARENT)
+			continue;
+		add_unreaped(p, p->children[i], m);
+		return false;
+	}
+	return true;
+}
+
+static void name_no_zombies(struct sbuf *sb, const struct spec_tcheck *tc,
+			    const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "no zombie children of %s", role);
+}
+
+static bool eval_no_zombies(const struct judge *j, const struct spec_tcheck *tc,
+			    const struct tree_proc *p, struct sbuf *m)
+{
+	size_t i;
+
+	(void)j, (void)tc;
+	if (!has_children(p, m))
+		return false;
+	for (i = 0; i < p->nchildren; i++) {
+		if (!p->children[i]->left_zombie)
+			continue;
+		add_unreaped(p, p->children[i], m);
+		return false;
+	}
+	return true;
+}
+
+static void name_orphaned(struct sbuf *sb, const struct spec_tcheck *tc,
+			  const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "%s orphaned and reaped by the reaper", role);
+}
+
+static bool eval_orphaned(const struct judge *j, const struct spec_tcheck *tc,
+			  const struct tree_proc *p, struct sbuf *m)
+{
+	(void)j, (void)tc;
+	if (p->orphaned && p->reaped_by == TREE_REAP_REAPER)
+		return true;
+	if (!p->parent)
+		sbuf_addf(m, "%s has no parent in the run, so it cannot be "
+			  "orphaned", p->role);
+	else if (!p->orphaned)
+		sbuf_addf(m, "expected %s to outlive %s and be adopted by "
+			  "the reaper, but it ended while %s was still "
+			  "running", p->role, p->parent->role,
+			  p->parent->role);
+	else if (!p->ended)
+		sbuf_addf(m, "%s was orphaned but still running when the "
+			  "run ended", p->role);
+	else
+		sbuf_addf(m, "%s was orphaned, but it is not known who "
+			  "reaped it", p->role);
+	return false;
+}
+
+static void name_fds(struct sbuf *sb, const struct spec_tcheck *tc, const char *role)
+{
+	sbuf_addf(sb, "fds of %s at %s", role,
+		  tc->at == TCHECK_AT_EXEC ? "exec" : "exit");
+}
+
+static bool eval_fds(const struct judge *j, const struct spec_tcheck *tc,
+		     const struct tree_proc *p, struct sbuf *m)
+{
+	(void)j;
+	return check_fds(tc, p, m);
+}
+
+static void name_pipeline(struct sbuf *sb, const struct spec_tcheck *tc,
+			  const char *role)
+{
+	(void)tc;
+	sbuf_addf(sb, "children of %s form a pipeline", role);
+}
+
+static bool eval_pipeline(const struct judge *j, const struct spec_tcheck *tc,
+			  const struct tree_proc *p, struct sbuf *m)
+{
+	(void)j, (void)tc;
+	return check_pipeline(p, m);
 }
 
 /* How long the student's code ran, for wall_under: from the root's first
@@ -745,8 +845,86 @@ static int64_t student_ns(const struct judge *j, bool *forked)
 	return end - root->children[0]->t_start;
 }
 
+static void name_wall_under(struct sbuf *sb, const struct spec_tcheck *tc,
+			    const char *role)
+{
+	(void)role;
+	sbuf_adds(sb, "run takes under ");
+	util_format_duration(sb, tc->max_ns);
+}
+
+/* On the whole run (p is NULL): also judged without a tree. */
+static bool eval_wall_under(const struct judge *j, const struct spec_tcheck *tc,
+			    const struct tree_proc *p, struct sbuf *m)
+{
+	bool forked;
+	int64_t ns = student_ns(j, &forked);
+
+	(void)p;
+	if (ns < tc->max_ns)
+		return true;
+	sbuf_adds(m, forked ? "from the first fork() to the end, the run took "
+		  : "the run took ");
+	util_format_duration(m, ns);
+	sbuf_adds(m, ", expected under ");
+	util_format_duration(m, tc->max_ns);
+	return false;
+}
+
+/* ---- the table -------------------------------------------------------------- */
+
+/* Whether how fast the machine ran the program can change the outcome
+ * (result.h's timing flag, for the rerun rule). */
+enum tcheck_timing {
+	TIMING_NO,
+	TIMING_YES,
+	TIMING_IF_MIN,        /* when min > 0: overlap needs the scheduler */
+};
+
+struct tcheck_def {
+	enum tcheck_kind kind;
+	void (*name)(struct sbuf *sb, const struct spec_tcheck *tc, const char *role);
+	bool needs_tree;      /* judged on each process of the role, so it
+	                         is unchecked without a tree; else judged once
+	                         on the whole run with p NULL */
+	enum tcheck_timing timing;
+	bool (*eval)(const struct judge *j, const struct spec_tcheck *tc,
+		     const struct tree_proc *p, struct sbuf *m);
+};
+
+/* One row per tree check kind: adding a kind is a row here and its name_
+ * and eval_ functions, with a row in the loader's table (load/tcheck.c). */
+static const struct tcheck_def tcheck_defs[] = {
+	{ TCHECK_FORKS, name_forks, true, TIMING_NO, eval_forks },
+	{ TCHECK_MAX_ALIVE, name_max_alive, true, TIMING_IF_MIN, eval_max_alive },
+	{ TCHECK_SEQUENTIAL, name_sequential, true, TIMING_NO, eval_sequential },
+	{ TCHECK_CONCURRENT, name_concurrent, true, TIMING_YES, eval_concurrent },
+	{ TCHECK_EXEC, name_exec, true, TIMING_NO, eval_exec },
+	{ TCHECK_NO_EXEC, name_no_exec, true, TIMING_NO, eval_no_exec },
+	{ TCHECK_NO_SHELL, name_no_shell, true, TIMING_NO, eval_no_shell },
+	{ TCHECK_EXIT, name_exit, true, TIMING_NO, eval_exit },
+	{ TCHECK_SIGNAL, name_signal, true, TIMING_NO, eval_signal },
+	{ TCHECK_REAPED, name_reaped, true, TIMING_NO, eval_reaped },
+	{ TCHECK_NO_ZOMBIES, name_no_zombies, true, TIMING_NO, eval_no_zombies },
+	{ TCHECK_ORPHANED, name_orphaned, true, TIMING_NO, eval_orphaned },
+	{ TCHECK_FDS, name_fds, true, TIMING_NO, eval_fds },
+	{ TCHECK_PIPELINE, name_pipeline, true, TIMING_NO, eval_pipeline },
+	{ TCHECK_WALL_UNDER, name_wall_under, false, TIMING_YES, eval_wall_under },
+};
+
+static const struct tcheck_def *tcheck_def(enum tcheck_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tcheck_defs) / sizeof(tcheck_defs[0]); i++)
+		if (tcheck_defs[i].kind == k)
+			return &tcheck_defs[i];
+	return &tcheck_defs[0]; /* the loader makes no other kind */
+}
+
 void judge_tcheck(struct judge *j, const struct spec_tcheck *tc)
 {
+	const struct tcheck_def *d = tcheck_def(tc->kind);
 	struct result_check c = { 0 };
 	const char *role = tc->role ? tc->role : "root";
 	struct tree_proc **procs;
@@ -754,23 +932,23 @@ void judge_tcheck(struct judge *j, const struct spec_tcheck *tc)
 	size_t n, i, nfail = 0;
 
 	c.kind = xstrdup("tree");
-	c.name = tc->name ? xstrdup(tc->name) : tcheck_name(tc, role);
+	if (tc->name) {
+		c.name = xstrdup(tc->name);
+	} else {
+		d->name(&m, tc, role);
+		c.name = judge_take(&m, NULL);
+	}
 	c.hint = xstrdup_or_null(spec_text(tc->hint, tc->hint_lang, j->in->lang));
-	c.timing = tc->kind == TCHECK_WALL_UNDER || tc->kind == TCHECK_CONCURRENT ||
-		   (tc->kind == TCHECK_MAX_ALIVE && tc->min > 0);
-	if (tc->kind == TCHECK_WALL_UNDER) {
-		bool forked;
-		int64_t ns = student_ns(j, &forked);
-
-		c.status = ns < tc->max_ns ? RESULT_PASS : RESULT_FAIL;
-		if (c.status == RESULT_FAIL) {
-			sbuf_adds(&m, forked ? "from the first fork() to the end, the run took "
-				  : "the run took ");
-			util_format_duration(&m, ns);
-			sbuf_adds(&m, ", expected under ");
-			util_format_duration(&m, tc->max_ns);
+	c.timing = d->timing == TIMING_YES ||
+		   (d->timing == TIMING_IF_MIN && tc->min > 0);
+	if (!d->needs_tree) {
+		if (d->eval(j, tc, NULL, &m)) {
+			c.status = RESULT_PASS;
+		} else {
+			c.status = RESULT_FAIL;
 			c.message = judge_take(&m, NULL);
 		}
+		sbuf_release(&m);
 		judge_add_check(j, &c, tc->points);
 		return;
 	}
@@ -792,7 +970,7 @@ void judge_tcheck(struct judge *j, const struct spec_tcheck *tc)
 		for (i = 0; i < n; i++) {
 			struct sbuf pm = SBUF_INIT;
 
-			if (!tcheck_one(j, tc, procs[i], &pm) && !nfail++)
+			if (!d->eval(j, tc, procs[i], &pm) && !nfail++)
 				sbuf_add(&m, sbuf_str(&pm), pm.len);
 			sbuf_release(&pm);
 		}
@@ -806,10 +984,10 @@ void judge_tcheck(struct judge *j, const struct spec_tcheck *tc)
 		c.status = RESULT_FAIL;
 		c.message = judge_take(&m, NULL);
 		if (!j->rt->tree_text) {
-			struct sbuf d = SBUF_INIT;
+			struct sbuf draw = SBUF_INIT;
 
-			tree_draw(j->tree, &d);
-			j->rt->tree_text = judge_take(&d, NULL);
+			tree_draw(j->tree, &draw);
+			j->rt->tree_text = judge_take(&draw, NULL);
 		}
 	} else {
 		c.status = RESULT_PASS;

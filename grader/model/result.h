@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "load/spec.h"
+#include "model/spec.h"
 #include "model/tree.h"
 
 #define RESULT_SCHEMA_VERSION 1

@@ -2,7 +2,7 @@
  *
  * A role names processes of a run's tree by position (tree.h says what
  * each names), a placeholder puts a fact of one of them into a text
- * (spec.h). The loader validates both with this module, the judge and
+ * (model/spec.h). The loader validates both with this module, the judge and
  * tree_resolve() read them with it: one set of rules.
  *
  * Roles:

@@ -478,13 +478,7 @@ size_t tree_nforks(const struct tree_proc *p)
 
 int tree_shell_status(const struct tree_proc *p)
 {
-	if (!p->ended)
-		return -1;
-	if (WIFEXITED(p->wstatus))
-		return WEXITSTATUS(p->wstatus);
-	if (WIFSIGNALED(p->wstatus))
-		return 128 + WTERMSIG(p->wstatus);
-	return -1;
+	return p->ended ? util_shell_status(p->wstatus) : -1;
 }
 
 struct edge {

@@ -23,7 +23,9 @@ not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 
 mkdir -p "$out/corpus" || exit 1
 command -v clang >/dev/null 2>&1 || { echo "fuzz: clang is missing (make deps-test)" >&2; exit 1; }
-srcs="grader/load/spec.c grader/model/role.c grader/base/util.c grader/base/err.c $here/fuzz_spec.c"
+# The loader (every file of load/, so that a new one is not forgotten) and
+# what it links against.
+srcs="$(echo grader/load/*.c) grader/model/spec.c grader/model/role.c grader/base/util.c grader/base/err.c $here/fuzz_spec.c"
 stale=no
 [ -x "$bin" ] || stale=yes
 for f in $srcs grader/*/*.h; do

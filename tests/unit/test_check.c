@@ -14,7 +14,7 @@
 
 #include "judge/check.h"
 #include "model/result.h"
-#include "load/spec.h"
+#include "model/spec.h"
 #include "model/tree.h"
 
 #define MS 1000000LL

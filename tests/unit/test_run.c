@@ -16,7 +16,7 @@
 #include "base/fsutil.h"
 #include "exec/run.h"
 #include "exec/sandbox.h"
-#include "load/spec.h"
+#include "model/spec.h"
 #include "model/tree.h"
 
 static const enum sbx_level levels[] = { SBX_L1, SBX_L2, SBX_L3 };
