@@ -18,7 +18,7 @@
 #include "base/err.h"
 #include "model/result.h"
 #include "exec/sandbox.h"
-#include "load/lang.h"
+#include "model/lang.h"
 #include "model/spec.h"
 
 struct run_session; /* run.h */

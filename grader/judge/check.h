@@ -37,7 +37,7 @@ struct check_input {
 	const char *notrace;      /* why there is no tree, when tree == NULL */
 	int workdir_fd;           /* O_DIRECTORY fd of the run's work dir */
 	uint64_t capture;         /* read at most this much of a file */
-	const char *lang;         /* the language graded (load/lang.h), for
+	const char *lang;         /* the language graded (model/lang.h), for
 	                             per-language hints; NULL: none */
 };
 

@@ -20,7 +20,6 @@
 
 #include <yaml.h>
 
-#include "load/lang.h"
 #include "load/loader_priv.h"
 
 /* ---- limits ------------------------------------------------------------- */

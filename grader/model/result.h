@@ -108,7 +108,7 @@ struct result_exercise {
 	char *title;
 	char *spec_path;
 	char *language;          /* the language row it was graded in
-	                            (load/lang.h), or NULL without a table */
+	                            (model/lang.h), or NULL without a table */
 	double points, max_points;
 	bool built;              /* build succeeded (or there was none) */
 	char *build_message;     /* why the build failed; NULL when built */

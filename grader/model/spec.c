@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "model/spec.h"
-#include "load/lang.h"  /* lang_table_free: a spec holds a reference */
+#include "model/lang.h"  /* lang_table_free: a spec holds a reference */
 
 static void expect_release(struct spec_expect *e)
 {

@@ -17,7 +17,7 @@
 
 #include "base/util.h"
 
-struct lang_table; /* load/lang.h: freed by spec_free */
+struct lang_table; /* model/lang.h: freed by spec_free */
 
 /* ---- text per language ------------------------------------------------ */
 
@@ -251,7 +251,7 @@ struct spec {
 	size_t ntests;
 	char **tags;         /* NULL-terminated; may be NULL */
 	struct lang_table *langs; /* the languages.yaml beside the spec, or
-	                        NULL (load/lang.h); a counted reference,
+	                        NULL (model/lang.h); a counted reference,
 	                        dropped by spec_free */
 };
 
