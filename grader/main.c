@@ -328,7 +328,7 @@ static const char *show_lang(const struct cli *c, const struct spec *s)
 	}
 	if (!s->langs)
 		return NULL;
-	l = lang_detect(s->langs, ".", s->id, &why);
+	l = lang_detect(s->langs, ".", s->id, NULL, &why);
 	sbuf_release(&why);
 	return l ? l->name : NULL;
 }

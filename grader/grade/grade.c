@@ -573,9 +573,21 @@ static int grade_exercise(const struct spec *s, const char *submission,
 
 		/* The language is the student's choice, seen in the files
 		 * handed in: none or several is this exercise's failure. */
-		if (s->langs && !(lang = lang_detect(s->langs, dir, s->id, &why))) {
+		size_t nsrc = 0;
+
+		if (s->langs && !(lang = lang_detect(s->langs, dir, s->id, &nsrc, &why))) {
 			ex->built = false;
+			ex->not_started = nsrc == 0;
 			ex->build_message = sbuf_detach(&why, NULL);
+			built = 1;
+		} else if (lang && lang_untouched(s->langs, lang, dir, s->id)) {
+			char *src = lang_expand(lang->source, s->id);
+
+			ex->built = false;
+			ex->not_started = true;
+			ex->language = xstrdup(lang->name);
+			ex->build_message = xasprintf("not started: %s is as handed out", src);
+			free(src);
 			built = 1;
 		} else {
 			if (lang)
@@ -600,7 +612,8 @@ static int grade_exercise(const struct spec *s, const char *submission,
 		struct sbuf why = SBUF_INIT;
 
 		if (built) {
-			fail_test(t, lang, rt, "build", ex->build_message);
+			fail_test(t, lang, rt, ex->not_started ? "not started" : "build",
+				  ex->build_message);
 		} else if (!deps_passed(t, ex, &why)) {
 			fill_skipped_test(t, lang, rt);
 			rt->status = RESULT_SKIP;

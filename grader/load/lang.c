@@ -120,7 +120,8 @@ static bool name_ok(const char *s)
 static void load_row(struct lload *L, yaml_node_t *n, size_t index, struct lang *l)
 {
 	static const char *const keys[] = {
-		"name", "source", "build", "run", "display", "version", "env", NULL
+		"name", "source", "build", "run", "display", "skeleton", "version", "env",
+		NULL
 	};
 	yaml_node_pair_t *p;
 	char path[64];
@@ -142,7 +143,7 @@ static void load_row(struct lload *L, yaml_node_t *n, size_t index, struct lang 
 			;
 		if (!k || !keys[i]) {
 			lerr(L, kn, path, "unknown key '%s' (expected name, source, build, run, "
-			     "display, version or env)", k ? k : "?");
+			     "display, skeleton, version or env)", k ? k : "?");
 			continue;
 		}
 		snprintf(kp, sizeof(kp), "%s.%s", path, k);
@@ -164,6 +165,9 @@ static void load_row(struct lload *L, yaml_node_t *n, size_t index, struct lang 
 		} else if (!strcmp(k, "run")) {
 			lang_argv_free(l->run);
 			l->run = as_argv(L, v, kp);
+		} else if (!strcmp(k, "skeleton")) {
+			free(l->skeleton);
+			l->skeleton = as_string(L, v, kp);
 		} else if (!strcmp(k, "display")) {
 			free(l->display);
 			l->display = as_string(L, v, kp);

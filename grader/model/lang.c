@@ -1,6 +1,7 @@
 /* lang.c - the language table: which row an exercise is in, and its
  * templates expanded. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@ static void lang_release(struct lang *l)
 	free(l->name);
 	free(l->source);
 	free(l->display);
+	free(l->skeleton);
 	lang_argv_free(l->build);
 	lang_argv_free(l->run);
 	lang_argv_free(l->version);
@@ -56,7 +58,7 @@ const struct lang *lang_find(const struct lang_table *t, const char *name)
 }
 
 const struct lang *lang_detect(const struct lang_table *t, const char *dir,
-			       const char *id, struct sbuf *why)
+			       const char *id, size_t *nfound_out, struct sbuf *why)
 {
 	const struct lang *found = NULL;
 	struct sbuf names = SBUF_INIT, present = SBUF_INIT;
@@ -88,6 +90,8 @@ const struct lang *lang_detect(const struct lang_table *t, const char *dir,
 			  sbuf_str(&present));
 	sbuf_release(&names);
 	sbuf_release(&present);
+	if (nfound_out)
+		*nfound_out = nfound;
 	return nfound == 1 ? found : NULL;
 }
 
@@ -129,4 +133,63 @@ void lang_argv_free(char **argv)
 	for (i = 0; argv && argv[i]; i++)
 		free(argv[i]);
 	free(argv);
+}
+
+/* Read at most max bytes of path below dirfd (no links followed) into sb.
+ * 0, or -1 when it is not a regular file, larger, or unreadable. */
+static int read_small(int dirfd, const char *path, size_t max, struct sbuf *sb)
+{
+	char buf[8192];
+	struct stat st;
+	ssize_t n;
+	int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0 && sb->len + (size_t)n <= max)
+		sbuf_add(sb, buf, (size_t)n);
+	close(fd);
+	return n == 0 ? 0 : -1;
+}
+
+bool lang_untouched(const struct lang_table *t, const struct lang *l, const char *dir,
+		    const char *id)
+{
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	char *src, *skel, *tdir, *slash;
+	bool same = false;
+
+	if (!l->skeleton)
+		return false;
+	src = lang_expand(l->source, id);
+	skel = lang_expand(l->skeleton, id);
+	tdir = xstrdup(t->path);
+	slash = strrchr(tdir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(tdir, ".");
+	{
+		char *sp = skel[0] == '/' ? xstrdup(skel) : xasprintf("%s/%s", tdir, skel);
+		int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		/* The skeleton is the grader's own file; the source is the
+		 * student's, read without following links. */
+		if (d >= 0 && read_small(AT_FDCWD, sp, 1 << 20, &b) == 0 &&
+		    read_small(d, src, 1 << 20, &a) == 0)
+			same = a.len == b.len && !memcmp(sbuf_str(&a), sbuf_str(&b), a.len);
+		if (d >= 0)
+			close(d);
+		free(sp);
+	}
+	sbuf_release(&a);
+	sbuf_release(&b);
+	free(tdir);
+	free(skel);
+	free(src);
+	return same;
 }

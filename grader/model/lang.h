@@ -12,6 +12,7 @@
  *       run: [python3, "{id}.py"]   # replaces the program "./{id}" in a
  *                                   # test's command (absent: unchanged)
  *       display: "{id}.py"          # what reports call the program
+ *       skeleton: "../student_template/python/{id}.py"  # as handed out
  *       version: [python3, --version]  # the toolchain line of a report
  *       env: {PYTHONDONTWRITEBYTECODE: "1"}
  *
@@ -29,6 +30,7 @@
 #ifndef GRADER_MODEL_LANG_H
 #define GRADER_MODEL_LANG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/util.h"
@@ -43,6 +45,9 @@ struct lang {
 	char **run;          /* argv template that replaces "./{id}"; NULL:
 	                        the command runs as written */
 	char *display;       /* "{id}.py", or NULL: the command as run */
+	char *skeleton;      /* the file as handed out to students, relative
+	                        to the table's dir, or NULL: a source equal to
+	                        it is work not started (lang_untouched) */
 	char **version;      /* argv, or NULL */
 	struct spec_env *env;/* added to every run of this language */
 	size_t nenv;
@@ -67,10 +72,16 @@ const struct lang *lang_find(const struct lang_table *t, const char *name);
 
 /* Which language exercise id is handed in as, in dir: the row whose
  * source exists there. Returns it, or NULL with a message for a student
- * in why: no source at all ("no ex02.c or ex02.py in the submission"),
+ * in why (*nfound, when not NULL, says how many sources were there): no source at all ("no ex02.c or ex02.py in the submission"),
  * or several ("both ex02.c and ex02.py are there: keep one"). */
 const struct lang *lang_detect(const struct lang_table *t, const char *dir,
-			       const char *id, struct sbuf *why);
+			       const char *id, size_t *nfound, struct sbuf *why);
+
+/* True when the source of exercise id in dir is byte for byte the
+ * language's skeleton (as handed out: work not started). False when the
+ * row has no skeleton, or either file cannot be read. */
+bool lang_untouched(const struct lang_table *t, const struct lang *l, const char *dir,
+		    const char *id);
 
 /* A copy of tmpl with every "{id}" replaced; the caller frees it. */
 char *lang_expand(const char *tmpl, const char *id);

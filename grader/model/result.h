@@ -111,6 +111,9 @@ struct result_exercise {
 	                            (model/lang.h), or NULL without a table */
 	double points, max_points;
 	bool built;              /* build succeeded (or there was none) */
+	bool not_started;        /* no source, or the source exactly as handed
+	                            out: not built, every test failed, and the
+	                            text report says so in one line */
 	char *build_message;     /* why the build failed; NULL when built */
 	char *build_output;      /* compiler output, capped */
 	char **tags;             /* the spec's tags, NULL-terminated; may be

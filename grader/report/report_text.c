@@ -11,6 +11,7 @@
 #define DIFF_LINES      40
 #define TREE_LINES      40
 #define BUILD_LINES     20
+#define STDERR_LINES    15   /* the end of a failed test's stderr */
 #define MAX_COLS        200
 #define INLINE_MAX      2000 /* bytes of a message, hint or name */
 
@@ -128,6 +129,19 @@ void report_test_details(struct sbuf *out, const struct result_test *t,
 		add_block(out, indent, t->stdin_truncated ?
 			  "stdin (cut)" : "stdin", t->stdin_text,
 			  strlen(t->stdin_text), STDIN_LINES, false);
+	/* The student's own words first: a traceback, a perror message. The
+	 * end says the most; a cut says how much was not kept. */
+	if (failed && t->err.len) {
+		struct sbuf label = SBUF_INIT;
+
+		sbuf_adds(&label, "stderr");
+		if (t->err.truncated)
+			sbuf_addf(&label, " (the first %zu of %llu bytes)", t->err.len,
+				  (unsigned long long)t->err.total);
+		add_block(out, indent, sbuf_str(&label), t->err.data, t->err.len,
+			  STDERR_LINES, true);
+		sbuf_release(&label);
+	}
 	for (i = 0; i < t->nchecks; i++)
 		if (verbose || t->checks[i].status != RESULT_PASS)
 			add_check(out, &t->checks[i], indent);
@@ -304,13 +318,28 @@ int report_text(const struct result *r, const struct report_opts *o,
 		sbuf_reset(&hd);
 		heading(&hd, x);
 		w = width(sbuf_str(&hd));
-		sbuf_addc(&sb, '\n');
+		/* Work not started is one line, and a run of them one block:
+		 * the failures shown are those of the work the student did. */
+		if (!x->not_started || i == 0 || !r->exercises[i - 1].not_started)
+			sbuf_addc(&sb, '\n');
 		if (o->color)
 			sbuf_addf(&sb, C_BOLD "%s" C_RESET, sbuf_str(&hd));
 		else
 			sbuf_adds(&sb, sbuf_str(&hd));
-		sbuf_addf(&sb, "%*s   %g/%g\n", (int)(w < wmax ? wmax - w : 0),
+		sbuf_addf(&sb, "%*s   %g/%g", (int)(w < wmax ? wmax - w : 0),
 			  "", x->points, x->max_points);
+		if (x->not_started) {
+			const char *why = x->build_message ? x->build_message : "not started";
+
+			if (!strncmp(why, "not started: ", 13))
+				why += 13;
+			sbuf_adds(&sb, o->color ? "  " C_YELLOW "not started" C_RESET " (" :
+				  "  not started (");
+			add_inline(&sb, why, "  ");
+			sbuf_adds(&sb, ")\n");
+			continue;
+		}
+		sbuf_addc(&sb, '\n');
 		if (!x->built) {
 			if (o->color)
 				sbuf_adds(&sb, "  " C_RED "FAIL" C_RESET "  ");

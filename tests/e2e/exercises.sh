@@ -19,15 +19,37 @@ pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/solutions.json")
 check "reference solutions score 180/180 (got $pts)" test "$pts" = "180/180"
 check "reference solutions: no message on stderr" test ! -s "$tmp/err"
 
-# Skeletons as handed out: they build, score 0, and the grader exits 1.
+# Skeletons as handed out: work not started, one line each, 0 points,
+# the grader exits 1.
 cp -r student_template "$tmp/skel"
-"$GRADER" run --format json "$tmp/skel" >"$tmp/skel.json" 2>"$tmp/err"
+"$GRADER" run "$tmp/skel" >"$tmp/skel.txt" 2>"$tmp/err"
 st=$?
 check "skeletons: exit status 1 (got $st)" test "$st" -eq 1
+ns=$(grep -c '^ex[0-9][0-9] .* 0/10  not started (ex[0-9][0-9]\.c is as handed out)$' "$tmp/skel.txt")
+check "skeletons: 18 exercises not started, one line each (got $ns)" test "$ns" -eq 18
+check "skeletons: nothing but those lines and the total" \
+	test "$(grep -c . "$tmp/skel.txt")" -eq 20
+# A skeleton touched (a comment added) is graded: each builds and scores
+# nothing, without harming the grader.
+for f in "$tmp/skel"/ex*.c; do echo "/* started */" >>"$f"; done
+"$GRADER" run --format json "$tmp/skel" >"$tmp/skel.json" 2>"$tmp/err"
+st=$?
+check "touched skeletons: exit status 1 (got $st)" test "$st" -eq 1
 pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/skel.json")
-check "skeletons score 0/180 (got $pts)" test "$pts" = "0/180"
+check "touched skeletons score 0/180 (got $pts)" test "$pts" = "0/180"
 built=$(jq '[.exercises[] | select(.built)] | length' "$tmp/skel.json")
-check "skeletons: all 18 build (got $built)" test "$built" -eq 18
+check "touched skeletons: all 18 build (got $built)" test "$built" -eq 18
+
+# A copy of the template with four exercises solved, one of them wrongly:
+# those four reported, one line for each of the other fourteen.
+cp -r student_template "$tmp/four"
+for x in 01 02 05; do cp "tests/solutions/ex$x.c" "$tmp/four/"; done
+cp tests/mutants/ex06-raw-status.c "$tmp/four/ex06.c"
+"$GRADER" run "$tmp/four" >"$tmp/four.txt" 2>"$tmp/err"
+ns=$(grep -c ' not started (' "$tmp/four.txt")
+check "four solved: fourteen one-line exercises not started (got $ns)" test "$ns" -eq 14
+check "four solved: ex06's failure is shown" grep -q 'FAIL  three children' "$tmp/four.txt"
+check "four solved: 34/180" grep -q '^Total: 34/180 points' "$tmp/four.txt"
 
 # Exercises in threads (run -j 3) grade exactly as one after the other:
 # the same checks pass and fail, the exercises in spec order. A mixed

@@ -31,15 +31,22 @@ check "the text report names the interpreter's version" grep -q 'Python 3\.' "$t
 find "$tmp/sol" -name __pycache__ >"$tmp/pyc"
 check "no __pycache__ left in the submission" test ! -s "$tmp/pyc"
 
-# Skeletons as handed out: they compile, score 0, and the grader exits 1.
+# Skeletons as handed out: not started, one line each, 0 points; touched
+# (a comment added), they compile, run, and score 0.
 cp -r student_template/python "$tmp/skel"
-"$GRADER" run --format json "$tmp/skel" >"$tmp/skel.json" 2>"$tmp/err"
+"$GRADER" run "$tmp/skel" >"$tmp/skel.txt" 2>"$tmp/err"
 st=$?
 check "python skeletons: exit status 1 (got $st)" test "$st" -eq 1
+ns=$(grep -c ' 0/10  not started (ex[0-9][0-9]\.py is as handed out)$' "$tmp/skel.txt")
+check "python skeletons: 18 exercises not started (got $ns)" test "$ns" -eq 18
+for f in "$tmp/skel"/ex*.py; do echo "# started" >>"$f"; done
+"$GRADER" run --format json "$tmp/skel" >"$tmp/skel.json" 2>"$tmp/err"
+st=$?
+check "touched python skeletons: exit status 1 (got $st)" test "$st" -eq 1
 pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/skel.json")
-check "python skeletons score 0/180 (got $pts)" test "$pts" = "0/180"
+check "touched python skeletons score 0/180 (got $pts)" test "$pts" = "0/180"
 built=$(jq '[.exercises[] | select(.built)] | length' "$tmp/skel.json")
-check "python skeletons: all 18 build (got $built)" test "$built" -eq 18
+check "touched python skeletons: all 18 build (got $built)" test "$built" -eq 18
 
 # A mixed submission: C solutions, three exercises in Python instead.
 cp -r tests/solutions "$tmp/mixed"
