@@ -37,6 +37,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "exec/policy.h"
 
 enum sbx_level {
 	SBX_AUTO = 0,  /* only as a request: the strongest available */
@@ -65,6 +66,13 @@ struct sbx {
 	                         sbx_share_netns */
 	int nhide;            /* paths hidden from student code (L1, L2) */
 	char hide[SBX_HIDE_MAX][SBX_PATH_MAX];
+	/* Set by sbx_probe: */
+	int landlock_abi;     /* L3: Landlock confines student code (its
+	                         ABI), or 0 when the kernel has none */
+	bool policy;          /* the seccomp policy (policy.h) is installed
+	                         in student code */
+	struct policy_bpf bpf_report; /* the policy for traced runs ... */
+	struct policy_bpf bpf_quiet;  /* ... and for untraced ones */
 };
 
 /* Pick the strongest level not stronger than `want` allows (SBX_AUTO: the
@@ -151,6 +159,26 @@ int sbx_confine_temp(struct sbx_mounts *m, unsigned long long tmpfs_size);
 int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program);
 int sbx_confine_share(struct sbx_mounts *m, const char *dir);
 int sbx_confine_clean(struct sbx_mounts *m);
+
+/* At L3, once a run's processes have all ended: empty its private temp
+ * dir and remove from /dev/shm what the student uid made there (every
+ * file of that uid when it is a dedicated one, otherwise those changed
+ * since `since`, a CLOCK_REALTIME second). Returns 0, or -1 when
+ * something could not be removed. */
+int sbx_clean_l3(const struct sbx *s, const char *tmpdir, long long since);
+
+/* Can student code, confined as a run at this level would be, read
+ * path? Tried in a throwaway child as the student uid under the same
+ * Landlock rules (work dir and temp dir: none). Returns 1 (readable: the
+ * caller must not run tests), 0, or -1 with e set. Only L3 needs it: at
+ * L1/L2 sbx_hide covers spec dirs. */
+int sbx_student_can_read(const struct sbx *s, const char *path, struct err *e);
+
+/* At L1/L2, in the helper, right after it made a fresh IPC namespace:
+ * bound SysV IPC there (kernel.shmmax/shmall by the memory limit, few
+ * segments and queues, small queues). Returns 0 or -errno; the view of
+ * /proc is made writable for the moment it takes, then read-only again. */
+int sbx_ipc_limits(unsigned long long memory);
 
 /* Stop, then kill, every descendant of ancestor found in /proc, until
  * none is left; used at L3 where no namespace ends them. Returns the
