@@ -123,11 +123,11 @@ static const struct policy_row rows[] = {
 	/* SysV IPC outlives its processes: at L1/L2 each run has an IPC
 	 * namespace of its own, with limits; at L3 there is none. */
 	{ "shmget", EPERM, false, true, POLICY_ANY, 0, 0, "shmget",
-	  "SysV shared memory outlives the run where there is no IPC namespace (L3)" },
+	  "SysV shared memory outlives the run where there is no IPC namespace" },
 	{ "msgget", EPERM, false, true, POLICY_ANY, 0, 0, "msgget",
-	  "SysV message queues outlive the run where there is no IPC namespace (L3)" },
+	  "SysV message queues outlive the run where there is no IPC namespace" },
 	{ "semget", EPERM, false, true, POLICY_ANY, 0, 0, "semget",
-	  "SysV semaphores outlive the run where there is no IPC namespace (L3)" },
+	  "SysV semaphores outlive the run where there is no IPC namespace" },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
