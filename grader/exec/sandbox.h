@@ -11,9 +11,15 @@
  *       (it cannot undo the mounts below).
  *   L3  no namespaces: the helper is a child subreaper; everything is
  *       killed by ptrace's exit-kill or by stopping every descendant found
- *       in /proc; no network isolation. When the grader is root, student
- *       code still runs as the dedicated uid; otherwise it could signal
- *       the grader: reports warn.
+ *       in /proc. When the grader is root, student code still runs as the
+ *       dedicated uid; otherwise it could signal the grader: reports warn.
+ *       Landlock, where the kernel has it (landlock_abi), confines student
+ *       code to the system dirs, its work dir and a private temp dir, and
+ *       refuses TCP and signals outside the run.
+ *
+ * At every level student code runs under the seccomp policy (policy.h),
+ * built here by sbx_probe for the level (and tried in a throwaway child);
+ * sbx_describe names what applies, including the bounds on memory.
  *
  * At L1 and L2 the helper also gives the run a private view of the file
  * system (sbx_confine_fs): everything read-only (Linux 5.12 and later),
