@@ -375,14 +375,15 @@ START_TEST(test_creation_kinds)
 	done(&r);
 
 	/* The policy answers clone3 with ENOSYS, quietly: the program falls
-	 * back to fork, as glibc does, and nothing is refused. */
+	 * back to clone, as glibc does, and nothing is refused. */
 	prepare(&r, _i, true);
 	run_fixture(&r, NULL, 0, "clone3", NULL, NULL);
 	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
 	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
 	ck_assert_str_eq(sbuf_str(&r.res.out), "clone3: ENOSYS\n");
 	ck_assert_uint_eq(r.res.tree->nprocs, 2);
-	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_FORK);
+	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_VFORK);
+	ck_assert_uint_eq(tree_nforks(r.res.tree->procs[0]), 0);
 	ck_assert_uint_eq(r.res.tree->nrefused, 0);
 	done(&r);
 
