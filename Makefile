@@ -13,11 +13,11 @@ PREFIX     ?= /usr/local
 BUILD      ?= build
 CC         ?= cc
 VERSION    := 0.1.0
-PKGS       := yaml-0.1 json-c
+PKGS       := yaml-0.1 json-c libseccomp
 TEST_PKGS  := check
 
 # Build and test dependencies, as Debian package names.
-DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev
+DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev libseccomp-dev
 DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang jq bc \
               python3-jsonschema python3-yaml
 
@@ -40,6 +40,7 @@ LIB_OBJ    := $(LIB_SRC:grader/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FIXTURES   := $(patsubst tests/fixture/%.c,$(BUILD)/fixture/%,$(wildcard tests/fixture/*.c))
+TOOLS      := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all deps deps-test check unit e2e asan demo bench stress install clean fuzz gradescope
 .DEFAULT_GOAL := all
@@ -69,7 +70,7 @@ $(BUILD)/grader: $(BUILD)/obj/main.o $(BUILD)/libgrader.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests $(BUILD)/fixture:
+$(BUILD)/tests $(BUILD)/fixture $(BUILD)/tools:
 	mkdir -p $@
 
 # ---- tests -----------------------------------------------------------------
@@ -84,13 +85,20 @@ $(BUILD)/fixture/%: tests/fixture/%.c | $(BUILD)/fixture
 	@echo "  FIXTURE $@"
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -pthread -o $@ $<
 
-check: deps-test all $(UNIT_BIN) $(FIXTURES)
+# Test tools run the grader the way a platform would (nonamespace: under
+# a seccomp filter like Docker's default profile); no sanitizers either.
+$(BUILD)/tools/%: tests/tools/%.c | $(BUILD)/tools
+	@echo "  TOOL    $@"
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -o $@ $< \
+		$(shell pkg-config --cflags --libs libseccomp 2>/dev/null)
+
+check: deps-test all $(UNIT_BIN) $(FIXTURES) $(TOOLS)
 	@sh tests/run-tests.sh $(BUILD)
 
 unit: $(UNIT_BIN) $(FIXTURES)
 	@sh tests/run-tests.sh $(BUILD) unit
 
-e2e: $(BUILD)/grader $(FIXTURES)
+e2e: $(BUILD)/grader $(FIXTURES) $(TOOLS)
 	@sh tests/run-tests.sh $(BUILD) e2e
 
 asan: deps-test

@@ -427,6 +427,25 @@ static int hide_from_students(struct sbx *s, char **spec_paths, size_t n,
 	struct err e;
 	size_t i;
 
+	/* At L3 only Landlock (or the uid) keeps specs from student code:
+	 * ask, as student code, before running anything (sandbox.h). */
+	for (i = 0; s->level == SBX_L3 && i < n; i++) {
+		int rc = sbx_student_can_read(s, spec_paths[i], &e);
+
+		if (rc < 0)
+			goto fail;
+		if (rc == 1) {
+			fprintf(stderr, "grader: student code could read '%s' here (L3, %s): "
+				"the hidden tests would leak; %s\n", spec_paths[i],
+				s->landlock_abi ? "Landlock allows it" : "no Landlock",
+				s->drop_uid ? "make the specs unreadable to others (chmod 600) "
+					      "or move them out of the system dirs"
+					    : "run the grader as root, so that student code "
+					      "runs as a uid of its own, and make the specs "
+					      "unreadable to others (chmod 600)");
+			return -1;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		char *dir = xstrdup(spec_paths[i]), *slash = strrchr(dir, '/');
 		int rc = 0;

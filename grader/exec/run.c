@@ -21,8 +21,12 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "base/fsutil.h"
+#include "exec/landlock.h"
+#include "exec/policy.h"
 #include "exec/run.h"
 #include "exec/trace.h"
 
@@ -36,6 +40,7 @@ struct exec_error {
 enum {
 	STAGE_DUP = 1, STAGE_SIGNALS, STAGE_SETSID, STAGE_CHDIR, STAGE_RLIMIT,
 	STAGE_SETUID, STAGE_PTRACE, STAGE_EXEC, STAGE_HELPER, STAGE_FORK,
+	STAGE_LANDLOCK, STAGE_POLICY,
 };
 
 static const char *stage_name(int stage)
@@ -51,6 +56,8 @@ static const char *stage_name(int stage)
 	case STAGE_EXEC: return "exec";
 	case STAGE_HELPER: return "set up the sandbox";
 	case STAGE_FORK: return "fork";
+	case STAGE_LANDLOCK: return "confine the file system";
+	case STAGE_POLICY: return "install the system-call policy";
 	default: return "start";
 	}
 }
@@ -99,6 +106,7 @@ struct paths {
 	const char *exec;   /* what execve gets: argv[0], or its PATH match */
 	const char *cwd;    /* the work dir, absolute and canonical */
 	const char *prog;   /* the program, absolute and canonical; or NULL */
+	const char *tmp;    /* L3: the run's private temp dir, or NULL */
 	const sigset_t *nondefault; /* signals the helper does not leave at
 	                               SIG_DFL (set by the helper); NULL: all */
 };
@@ -159,6 +167,26 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 	    set_limit(RLIMIT_NOFILE, l->open_files, l->open_files) < 0 ||
 	    set_limit(RLIMIT_CORE, 0, 0) < 0)
 		child_fail(xfd, STAGE_RLIMIT, errno);
+	if (s->level == SBX_L3 && s->landlock_abi) {
+		/* Landlock at L3, where no mount namespace hides anything:
+		 * the program's dir readable, its work dir and temp dir
+		 * writable, the system dirs readable, nothing else. */
+		char progdir[PATH_MAX], *slash = NULL;
+		size_t n = pa->prog ? strlen(pa->prog) : 0;
+		int r;
+
+		if (n && n < sizeof(progdir)) {
+			memcpy(progdir, pa->prog, n + 1);
+			slash = strrchr(progdir, '/');
+			if (slash && slash != progdir)
+				*slash = '\0';
+		}
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			child_fail(xfd, STAGE_LANDLOCK, errno);
+		r = landlock_confine(s->landlock_abi, pa->cwd, pa->tmp, slash ? progdir : NULL);
+		if (r < 0)
+			child_fail(xfd, STAGE_LANDLOCK, -r);
+	}
 	if (s->drop_uid) {
 		/* Untraced, RLIMIT_NPROC is the only fork budget. Traced, the
 		 * tracer's budget is exact, and RLIMIT_NPROC would be wrong:
@@ -176,6 +204,14 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 	/* Traced, the exec stops it with SIGTRAP for the helper (trace.h). */
 	if (s->trace && ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 		child_fail(xfd, STAGE_PTRACE, errno);
+	/* Last, since it refuses ptrace: the seccomp policy (policy.h),
+	 * built before the fork. */
+	if (s->policy) {
+		int r = policy_install(s->trace ? &s->bpf_report : &s->bpf_quiet);
+
+		if (r < 0)
+			child_fail(xfd, STAGE_POLICY, -r);
+	}
 	execve(pa->exec, req->argv, req->envp);
 	child_fail(xfd, STAGE_EXEC, errno);
 }
@@ -366,6 +402,10 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 	 * a stdin pipe would never reach end of file. */
 	p->in[1] = p->out[0] = p->err[0] = p->ev[0] = p->xerr[0] = -1;
 	r = setup < 0 ? setup : sbx_enter_helper(s); /* may use netns_fd */
+	/* Best effort: where the limits cannot be set (a user namespace
+	 * that may not), the IPC namespace still ends with the run. */
+	if (r >= 0 && (s->clone_flags & CLONE_NEWIPC))
+		sbx_ipc_limits(req->limits.memory);
 	close_all_but(keep, 5);
 	if (r >= 0)
 		r = sbx_confine_fs(s, pa->cwd, pa->prog, tmpfs_size(&req->limits));
@@ -401,12 +441,12 @@ struct run_session {
 };
 
 /* One request: this header, then the strings exec, cwd, prog (when
- * has_prog), argv[0..argc) and envp[0..envc), each NUL-terminated; the
+ * has_prog), tmp (when has_tmp), argv[0..argc) and envp[0..envc), each NUL-terminated; the
  * run's five pipe ends travel with it as SCM_RIGHTS, in the order of
  * enum sfd. One SOCK_SEQPACKET message each. */
 struct sreq {
 	struct spec_limits limits;
-	uint32_t argc, envc, has_prog, len;
+	uint32_t argc, envc, has_prog, has_tmp, len;
 };
 
 enum sfd { SFD_IN, SFD_OUT, SFD_ERR, SFD_EV, SFD_XERR, SFD_N };
@@ -555,6 +595,11 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 			pa.prog = str;
 			str += strlen(str) + 1;
 		}
+		pa.tmp = NULL;
+		if (rq.has_tmp) {
+			pa.tmp = str;
+			str += strlen(str) + 1;
+		}
 		for (i = 0; i < rq.argc; i++, str += strlen(str) + 1)
 			argv[i] = str;
 		for (i = 0; i < rq.envc; i++, str += strlen(str) + 1)
@@ -575,8 +620,12 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 		 * processes: a fresh IPC namespace for each run, so that
 		 * nothing passes from one test to the next (a hidden test's
 		 * input to a visible test's output). */
-		if (r >= 0 && (s->clone_flags & CLONE_NEWIPC) && unshare(CLONE_NEWIPC) < 0)
-			r = -errno;
+		if (r >= 0 && (s->clone_flags & CLONE_NEWIPC)) {
+			if (unshare(CLONE_NEWIPC) < 0)
+				r = -errno;
+			else
+				sbx_ipc_limits(rq.limits.memory); /* best effort */
+		}
 		if (r >= 0)
 			r = sbx_confine_temp(m, tmpfs_size(&rq.limits));
 		/* The session's base, put back once: the runs' work dirs,
@@ -600,7 +649,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 
 			(void)w;
 		}
-		cpu = root > 0 ? follow_root(&req, root, &p, true) : 0;
+		cpu = root > 0 ? follow_root(&req, root, &p, s->level != SBX_L3) : 0;
 		clean = sbx_confine_clean(m);
 		/* DONE, then end of file: the end of the run for the
 		 * supervisor, after the temp dirs were emptied and any bind
@@ -664,7 +713,7 @@ static int session_send(struct run_session *ss, const struct run_request *req,
 	struct iovec iov;
 	struct cmsghdr *cm;
 	size_t off = sizeof(rq), need = sizeof(rq) + strlen(pa->exec) + strlen(pa->cwd) + 2 +
-		     (pa->prog ? strlen(pa->prog) + 1 : 0);
+		     (pa->prog ? strlen(pa->prog) + 1 : 0) + (pa->tmp ? strlen(pa->tmp) + 1 : 0);
 	char *const *a;
 	char *buf;
 	int attempt;
@@ -683,6 +732,10 @@ static int session_send(struct run_session *ss, const struct run_request *req,
 	if (pa->prog) {
 		rq.has_prog = 1;
 		off = add_str(buf, off, pa->prog);
+	}
+	if (pa->tmp) {
+		rq.has_tmp = 1;
+		off = add_str(buf, off, pa->tmp);
 	}
 	for (a = req->argv; *a; a++, rq.argc++)
 		off = add_str(buf, off, *a);
@@ -1009,9 +1062,62 @@ static void resolve_paths(const struct run_request *req, struct paths *pa,
 	pa->prog = *prog;
 }
 
-int run_command(const struct run_request *req, struct run_result *res,
+/* "the program called keyctl, which graded programs may not (why)" */
+static char *refused_text(const struct tree *t)
+{
+	const struct tree_refusal *r = &t->refused[0];
+	const struct tree_proc *p = tree_find_pid(t, r->pid);
+	const struct policy_row *rows;
+	const char *why = NULL;
+	size_t n, i;
+
+	rows = policy_rows(&n);
+	for (i = 0; i < n && !why; i++)
+		if (!strcmp(rows[i].what, r->call))
+			why = rows[i].why;
+	return xasprintf("the program%s%s%s called %s, which graded programs may not%s%s%s",
+			 p && p->parent ? " (" : "", p && p->parent ? p->role : "",
+			 p && p->parent ? ")" : "", r->call,
+			 why ? " (" : "", why ? why : "", why ? ")" : "");
+}
+
+/* envp with TMPDIR set to tmp: a new array of the old strings and one
+ * new string (*added), both for the caller to free. */
+static char **env_with_tmpdir(char *const *envp, const char *tmp, char **added)
+{
+	size_t n = 0, i, j = 0;
+	char **out;
+
+	while (envp && envp[n])
+		n++;
+	out = xcalloc(n + 2, sizeof(*out));
+	*added = xasprintf("TMPDIR=%s", tmp);
+	for (i = 0; i < n; i++)
+		if (strncmp(envp[i], "TMPDIR=", 7))
+			out[j++] = envp[i];
+	out[j] = *added;
+	return out;
+}
+
+/* At L3 a run's private temp dir, owned by the student uid: the only
+ * place besides its work dir that Landlock lets it write (landlock.h). */
+static char *make_run_tmp(const struct sbx *s)
+{
+	char *tmp = fs_make_tempdir("grader-run", NULL);
+
+	if (tmp && s->drop_uid && chown(tmp, s->uid, s->gid) < 0) {
+		rmdir(tmp);
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+int run_command(const struct run_request *req_in, struct run_result *res,
 		struct err *e)
 {
+	struct run_request local = *req_in;
+	const struct run_request *req = &local;
 	const struct spec_limits *l = &req->limits;
 	struct pipes p;
 	struct stream out, err;
@@ -1019,7 +1125,9 @@ int run_command(const struct run_request *req, struct run_result *res,
 	struct exec_error x;
 	struct watch watch;
 	struct rusage ru;
-	struct run_session *ss = req->sbx->clone_flags ? req->session : NULL;
+	struct run_session *ss = req->session;
+	char *run_tmp = NULL, *tmp_env = NULL, **envp = NULL;
+	long long since = (long long)time(NULL) - 1;
 	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0, setup = 0;
 	int64_t start, deadline;
 	size_t in_off = 0;
@@ -1039,9 +1147,20 @@ int run_command(const struct run_request *req, struct run_result *res,
 		close_pipes(&p);
 		return -1;
 	}
+	if (req->sbx->level == SBX_L3 && req->sbx->landlock_abi) {
+		run_tmp = make_run_tmp(req->sbx);
+		if (!run_tmp) {
+			err_sys(e, "cannot create a temp dir for '%s'", req->argv[0]);
+			close_pipes(&p);
+			return -1;
+		}
+		envp = env_with_tmpdir(req->envp, run_tmp, &tmp_env);
+		local.envp = envp;
+	}
 	path = resolve_program(req);
 	pa.exec = path;
 	pa.nondefault = NULL; /* a helper of its own resets them all */
+	pa.tmp = run_tmp;
 	resolve_paths(req, &pa, &cwd_real, &prog_real);
 	evr = xmalloc(sizeof(*evr));
 	memset(&evr->w, 0, sizeof(evr->w));
@@ -1069,6 +1188,11 @@ int run_command(const struct run_request *req, struct run_result *res,
 		free(cwd_real);
 		free(prog_real);
 		free(evr);
+		if (run_tmp)
+			fs_remove_tree(run_tmp, NULL);
+		free(run_tmp);
+		free(tmp_env);
+		free(envp);
 		return -1;
 	}
 	if (helper == 0)
@@ -1126,6 +1250,10 @@ int run_command(const struct run_request *req, struct run_result *res,
 				    xasprintf("too many processes: the limit is %ld per run",
 					      res->tree->budget));
 			killed = 1; /* the helper already killed the tree */
+		}
+		if (!killed && res->tree->nrefused) {
+			set_verdict(res, VERDICT_SIGNALED, refused_text(res->tree));
+			killed = 1; /* so did it here */
 		}
 		if (p.in[1] >= 0) {
 			i_in = nfd;
@@ -1225,10 +1353,18 @@ int run_command(const struct run_request *req, struct run_result *res,
 	if (req->sbx->level == SBX_L3) {
 		/* Orphans of a killed helper come to the grader (a child
 		 * subreaper): kill them and reap them so no zombie stays. */
-		if (WIFSIGNALED(status))
+		if (WIFSIGNALED(status) || killed)
 			kill_strays();
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
+	}
+	if (run_tmp) {
+		/* Nothing the student uid wrote stays outside its work dir. */
+		sbx_clean_l3(req->sbx, run_tmp, since);
+		fs_remove_tree(run_tmp, NULL);
+		free(run_tmp);
+		free(tmp_env);
+		free(envp);
 	}
 	close_pipes(&p);
 	if (pidfd >= 0 && !ss)

@@ -16,8 +16,9 @@
  *        │                    exits with its status: the supervisor
  *        │                    watches and kills that one.
  *        └─ root              the student program: own session, rlimits,
- *            └─ ...           unprivileged uid, only fds 0 1 2, default
- *                             signals, then exec
+ *            └─ ...           Landlock (L3), unprivileged uid, only fds
+ *                             0 1 2, default signals, the seccomp policy
+ *                             (policy.h, built before the fork), then exec
  *
  * Pipes: stdin (supervisor writes), stdout and stderr (supervisor reads),
  * events (helper writes), exec-error (close-on-exec; the root writes
@@ -32,7 +33,14 @@
  *
  * At L1/L2 the helper also confines the file system (sandbox.h): a
  * read-only view, private temp dirs, and only the run's own work dir
- * writable. A root killed by SIGSEGV, SIGABRT, SIGBUS or SIGKILL whose
+ * writable. At L3 the root confines itself with Landlock (landlock.h) to
+ * the system dirs, its work dir and a private temp dir that the
+ * supervisor makes for the run (TMPDIR points there) and removes after
+ * it, with the student's files in /dev/shm (sbx_clean_l3).
+ *
+ * A call the seccomp policy refuses ends a traced run: the tracer kills
+ * the tree and sends TREE_EV_REFUSED, and the verdict is VERDICT_SIGNALED
+ * with "the program called keyctl, which graded programs may not (...)". A root killed by SIGSEGV, SIGABRT, SIGBUS or SIGKILL whose
  * peak address space (traced runs) reached 7/8 of the memory limit gets
  * the memory-limit verdict.
  *
@@ -53,9 +61,10 @@
  * pipe: the end of the run for the supervisor, exactly as the per-run
  * helper's exit is. Pids go on counting up between runs (placeholders
  * bind the real ones). A run cut short by a limit kills the helper, and
- * with it the namespace; the next run starts a new one. At L3, or when a
- * request is too large for one message, a run gets its own helper as
- * before.
+ * with it the namespace; the next run starts a new one. At L3 a session
+ * is the same helper without namespaces (a child subreaper, never pid 1:
+ * it never kills -1). When a request is too large for one message, a run
+ * gets its own helper as before.
  *
  * Ownership: run_result_release() frees what a result holds (its captured
  * buffers and tree). run_command() returns -1 only for the grader's own

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "exec/landlock.h"
+#include "exec/policy.h"
 #include "exec/sandbox.h"
 
 #define NS_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
@@ -91,7 +93,12 @@ int sbx_enter_helper(const struct sbx *s)
 	 * which are the ones the student program prints and reads. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return -errno;
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	/* hidepid: student code (another uid at L1) sees only its own
+	 * processes, not pid 1's command line (the grader's, with the
+	 * report's path). Kernels before 5.8 know no "invisible". */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "hidepid=invisible") < 0 &&
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -errno;
 	return 0;
 }
@@ -611,6 +618,59 @@ static void set_level(struct sbx *s, enum sbx_level level)
 		s->clone_flags = 0;
 }
 
+/* Add a sentence to why_weaker. */
+static void add_weaker(struct sbx *s, const char *what, int errnum)
+{
+	size_t len = strlen(s->why_weaker);
+
+	snprintf(s->why_weaker + len, sizeof(s->why_weaker) - len, "%s%s%s%s",
+		 len ? "; " : "", what, errnum ? ": " : "", errnum ? strerror(errnum) : "");
+}
+
+/* Build the seccomp policy for the level and, at L3, find Landlock; then
+ * try both in a throwaway child, as the root would install them. */
+static void probe_confinement(struct sbx *s)
+{
+	struct err e;
+	int status, abi = s->level == SBX_L3 ? landlock_abi() : 0;
+	pid_t pid;
+
+	s->policy = policy_build(&s->bpf_report, (int)s->level, true, &e) == 0 &&
+		    policy_build(&s->bpf_quiet, (int)s->level, false, &e) == 0;
+	if (!s->policy)
+		add_weaker(s, e.msg, 0);
+	pid = fork();
+	if (pid == 0) {
+		int code = 0;
+
+		if (abi && landlock_confine(abi, NULL, NULL, NULL) < 0)
+			code |= 2; /* (as root, no NO_NEW_PRIVS needed) */
+		if (s->policy && policy_install(&s->bpf_quiet) < 0)
+			code |= 1;
+		_exit(code);
+	}
+	status = 0;
+	if (pid < 0)
+		status = 3 << 8;
+	else
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (!WIFEXITED(status))
+		status = 3 << 8;
+	if (s->policy && (WEXITSTATUS(status) & 1)) {
+		s->policy = false;
+		add_weaker(s, "the seccomp policy cannot be installed here", 0);
+	}
+	if (abi && (WEXITSTATUS(status) & 2))
+		abi = 0;
+	if (!s->policy)
+		s->bpf_report.len = s->bpf_quiet.len = 0;
+	s->landlock_abi = abi;
+	if (s->level == SBX_L3 && !abi)
+		add_weaker(s, "Landlock is not available: student code can read "
+			   "whatever its uid may read", 0);
+}
+
 int sbx_probe(struct sbx *s, enum sbx_level want, bool want_trace,
 	      uid_t uid, gid_t gid, struct err *e)
 {
@@ -650,6 +710,7 @@ int sbx_probe(struct sbx *s, enum sbx_level want, bool want_trace,
 			 "ptrace is not allowed here (%s): process-tree checks cannot be made",
 			 strerror(errnum));
 	s->trace = s->can_trace && want_trace;
+	probe_confinement(s);
 	return 0;
 }
 
@@ -707,6 +768,131 @@ void sbx_describe(const struct sbx *s, struct sbuf *out)
 	}
 	sbuf_adds(out, s->trace ? "; process tree traced" :
 		  s->can_trace ? "; tracing off" : "; tracing unavailable");
+	if (s->policy)
+		sbuf_adds(out, s->trace ? "; seccomp policy (refused calls end the run)"
+				     : "; seccomp policy (refused calls fail, unreported)");
+	else
+		sbuf_adds(out, "; no seccomp policy");
+	if (s->level == SBX_L3 && s->landlock_abi)
+		sbuf_addf(out, "; Landlock ABI %d: only system dirs, the work dir and a "
+			  "private temp dir", s->landlock_abi);
+	else if (s->level == SBX_L3)
+		sbuf_adds(out, "; no Landlock: the file system is open as far as the uid allows");
+	/* The bounds on memory: what applies here (no cgroup is used). */
+	sbuf_adds(out, s->level == SBX_L3
+		  ? "; memory: address-space limit, memfd and SysV IPC refused, "
+		    "/dev/shm files capped by the file size limit"
+		  : "; memory: address-space limit, memfd refused, temp dirs and "
+		    "SysV IPC sized by the limits");
+}
+
+int sbx_clean_l3(const struct sbx *s, const char *tmpdir, long long since)
+{
+	uid_t uid = s->drop_uid ? s->uid : geteuid();
+	struct dirent *de;
+	int r = 0;
+	DIR *d;
+
+	if (tmpdir && fs_empty_dir(tmpdir, NULL) < 0)
+		r = -1;
+	d = opendir("/dev/shm");
+	if (!d)
+		return r;
+	while ((de = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    st.st_uid != uid || (!s->drop_uid && (long long)st.st_ctime < since))
+			continue;
+		snprintf(path, sizeof(path), "/dev/shm/%s", de->d_name);
+		if (fs_remove_tree(path, NULL) < 0)
+			r = -1;
+	}
+	closedir(d);
+	return r;
+}
+
+int sbx_student_can_read(const struct sbx *s, const char *path, struct err *e)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return err_sys(e, "cannot fork");
+	if (pid == 0) {
+		int fd;
+
+		if (s->drop_uid && (syscall(SYS_setgroups, 0, NULL) < 0 ||
+				    syscall(SYS_setgid, s->gid) < 0 ||
+				    syscall(SYS_setuid, s->uid) < 0))
+			_exit(3);
+		if (s->level == SBX_L3 && s->landlock_abi &&
+		    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		     landlock_confine(s->landlock_abi, NULL, NULL, NULL) < 0))
+			_exit(3);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		_exit(fd >= 0 ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_sys(e, "cannot wait for the readability probe");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
+		return err_set(e, "cannot probe whether student code can read '%s'", path);
+	return WEXITSTATUS(status);
+}
+
+/* Decimal, without stdio (async-signal-safe). */
+static void fmt_ull(char *buf, unsigned long long v)
+{
+	char digits[24];
+	int n = 0, i = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		buf[i++] = digits[--n];
+	buf[i++] = '\n';
+	buf[i] = '\0';
+}
+
+int sbx_ipc_limits(unsigned long long memory)
+{
+	static const char *const files[] = {
+		"/proc/sys/kernel/shmmax", "/proc/sys/kernel/shmall",
+		"/proc/sys/kernel/shmmni", "/proc/sys/kernel/msgmni",
+		"/proc/sys/kernel/msgmnb", "/proc/sys/kernel/sem",
+	};
+	unsigned long long vals[4] = { memory, memory / 4096 + 1, 64, 16 };
+	char buf[32];
+	int i, r = 0, rw = 0;
+
+	for (i = 0; i < 6; i++) {
+		const char *v = buf;
+
+		if (i < 4)
+			fmt_ull(buf, vals[i]);
+		else
+			v = i == 4 ? "65536\n" : "250 8000 32 128\n";
+		r = write_file(files[i], v);
+		if (r == -EROFS && !rw) {
+			/* The view is read-only already (a session's helper):
+			 * /proc writable for the moment it takes. */
+			if ((r = set_readonly("/proc", 0, 0)) < 0)
+				return r;
+			rw = 1;
+			r = write_file(files[i], v);
+		}
+		if (r < 0)
+			break;
+	}
+	if (rw)
+		set_readonly("/proc", 0, 1);
+	return r;
 }
 
 /* Parent pid of a process from /proc/PID/stat; -1 when gone, and 0 for a

@@ -11,9 +11,15 @@
  *       (it cannot undo the mounts below).
  *   L3  no namespaces: the helper is a child subreaper; everything is
  *       killed by ptrace's exit-kill or by stopping every descendant found
- *       in /proc; no network isolation. When the grader is root, student
- *       code still runs as the dedicated uid; otherwise it could signal
- *       the grader: reports warn.
+ *       in /proc. When the grader is root, student code still runs as the
+ *       dedicated uid; otherwise it could signal the grader: reports warn.
+ *       Landlock, where the kernel has it (landlock_abi), confines student
+ *       code to the system dirs, its work dir and a private temp dir, and
+ *       refuses TCP and signals outside the run.
+ *
+ * At every level student code runs under the seccomp policy (policy.h),
+ * built here by sbx_probe for the level (and tried in a throwaway child);
+ * sbx_describe names what applies, including the bounds on memory.
  *
  * At L1 and L2 the helper also gives the run a private view of the file
  * system (sbx_confine_fs): everything read-only (Linux 5.12 and later),
@@ -37,6 +43,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "exec/policy.h"
 
 enum sbx_level {
 	SBX_AUTO = 0,  /* only as a request: the strongest available */
@@ -65,6 +72,13 @@ struct sbx {
 	                         sbx_share_netns */
 	int nhide;            /* paths hidden from student code (L1, L2) */
 	char hide[SBX_HIDE_MAX][SBX_PATH_MAX];
+	/* Set by sbx_probe: */
+	int landlock_abi;     /* L3: Landlock confines student code (its
+	                         ABI), or 0 when the kernel has none */
+	bool policy;          /* the seccomp policy (policy.h) is installed
+	                         in student code */
+	struct policy_bpf bpf_report; /* the policy for traced runs ... */
+	struct policy_bpf bpf_quiet;  /* ... and for untraced ones */
 };
 
 /* Pick the strongest level not stronger than `want` allows (SBX_AUTO: the
@@ -151,6 +165,26 @@ int sbx_confine_temp(struct sbx_mounts *m, unsigned long long tmpfs_size);
 int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program);
 int sbx_confine_share(struct sbx_mounts *m, const char *dir);
 int sbx_confine_clean(struct sbx_mounts *m);
+
+/* At L3, once a run's processes have all ended: empty its private temp
+ * dir and remove from /dev/shm what the student uid made there (every
+ * file of that uid when it is a dedicated one, otherwise those changed
+ * since `since`, a CLOCK_REALTIME second). Returns 0, or -1 when
+ * something could not be removed. */
+int sbx_clean_l3(const struct sbx *s, const char *tmpdir, long long since);
+
+/* Can student code, confined as a run at this level would be, read
+ * path? Tried in a throwaway child as the student uid under the same
+ * Landlock rules (work dir and temp dir: none). Returns 1 (readable: the
+ * caller must not run tests), 0, or -1 with e set. Only L3 needs it: at
+ * L1/L2 sbx_hide covers spec dirs. */
+int sbx_student_can_read(const struct sbx *s, const char *path, struct err *e);
+
+/* At L1/L2, in the helper, right after it made a fresh IPC namespace:
+ * bound SysV IPC there (kernel.shmmax/shmall by the memory limit, few
+ * segments and queues, small queues). Returns 0 or -errno; the view of
+ * /proc is made writable for the moment it takes, then read-only again. */
+int sbx_ipc_limits(unsigned long long memory);
 
 /* Stop, then kill, every descendant of ancestor found in /proc, until
  * none is left; used at L3 where no namespace ends them. Returns the

@@ -16,6 +16,11 @@
  *   PTRACE_EVENT_EXIT              -> TREE_EV_FDS(at exit; val = how many
  *                                     descriptors were open) +
  *                                     TREE_EV_EXITING (val = VmPeak, bytes)
+ *   PTRACE_EVENT_SECCOMP           -> TREE_EV_REFUSED: a call the
+ *                                     seccomp policy refuses (policy.h);
+ *                                     the call is skipped, returns the
+ *                                     row's errno, and the whole tree is
+ *                                     killed, as for the fork budget
  *   waitpid: exited or killed      -> TREE_EV_ENDED the first time,
  *                                     TREE_EV_REAPED when the helper reaps
  *                                     a zombie its parent left behind
@@ -52,12 +57,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exec/policy.h"
 #include "exec/trace.h"
 #include "model/tree.h"
 
 #define PTRACE_OPTS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |            \
 		     PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |            \
-		     PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
+		     PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL |              \
+		     PTRACE_O_TRACESECCOMP)
 
 /* Execs reported per process: enough for any exercise (a shell that runs
  * a few commands); an exec loop would otherwise grow the tree without
@@ -363,6 +370,44 @@ static void on_create(struct tracer *t, pid_t pid, int event)
 	}
 }
 
+/* A call the policy answers with SECCOMP_RET_TRACE: skip it (the
+ * syscall number set to -1 makes the kernel return what rax holds), say
+ * which, and end the run. A stop carrying a row the policy does not have
+ * comes from a filter of the program's own: its call goes on. */
+static void on_seccomp(struct tracer *t, pid_t pid)
+{
+	struct task *task = task_find(t, pid, 0);
+	const struct policy_row *row;
+	unsigned long data = 0;
+	long nr = -1;
+
+	if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &data) < 0)
+		return;
+	row = policy_row((unsigned)data);
+	if (!row)
+		return;
+#if defined(__x86_64__)
+	{
+		struct user_regs_struct regs;
+
+		if (ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0) {
+			nr = (long)regs.orig_rax;
+			regs.orig_rax = (unsigned long long)-1;
+			regs.rax = (unsigned long long)-(long long)row->errnum;
+			ptrace(PTRACE_SETREGS, pid, 0, &regs);
+		}
+	}
+#endif
+	/* Elsewhere the SIGKILL below is what skips the call: seccomp
+	 * checks for a fatal signal when the tracer lets it go. */
+	emit(t, TREE_EV_REFUSED, task ? task->tgid : pid, (int)nr, (int64_t)data,
+	     row->what, strlen(row->what));
+	if (!t->killing) {
+		t->killing = 1;
+		kill_all(t);
+	}
+}
+
 static void on_exit_event(struct tracer *t, pid_t pid)
 {
 	struct task *task = task_find(t, pid, 0);
@@ -412,6 +457,9 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 			break;
 		case PTRACE_EVENT_EXIT:
 			on_exit_event(t, pid);
+			break;
+		case PTRACE_EVENT_SECCOMP:
+			on_seccomp(t, pid);
 			break;
 		default:
 			break;

@@ -5,7 +5,9 @@
  * pid 1 of the run's pid namespace, or a child subreaper. Only ptrace
  * *events* are traced (fork, vfork, clone, exec, exit), never every
  * system call: CONTAINMENT.md measured event tracing at 1.0-2.2x and
- * syscall tracing at 77x.
+ * syscall tracing at 77x. The only system calls that stop here are the
+ * ones the seccomp policy refuses (SECCOMP_RET_TRACE, policy.h): the
+ * tracer skips the call, reports TREE_EV_REFUSED and kills the tree.
  *
  * Events go to evfd as struct tree_ev records (tree.h). The loop returns
  * when the helper has no child left, with the CPU time (ns) of what it

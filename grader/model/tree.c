@@ -119,6 +119,9 @@ void tree_free(struct tree *t)
 		free_proc(t->procs[i]);
 	free(t->procs);
 	free(t->notrace_reason);
+	for (i = 0; i < t->nrefused && i < TREE_REFUSED_MAX; i++)
+		free(t->refused[i].call);
+	free(t->refused);
 	free(t);
 }
 
@@ -276,6 +279,15 @@ void tree_apply(struct tree *t, const struct tree_ev *ev, const void *payload)
 	case TREE_EV_BUDGET:
 		t->budget_exceeded = true;
 		t->budget = (long)ev->val;
+		return;
+	case TREE_EV_REFUSED:
+		if (t->nrefused < TREE_REFUSED_MAX) {
+			ALLOC_GROW(t->refused, t->nrefused + 1, t->alloc_refused);
+			t->refused[t->nrefused].pid = ev->pid;
+			t->refused[t->nrefused].call =
+				xstrndup(pl ? pl : "", strnlen(pl ? pl : "", len));
+		}
+		t->nrefused++;
 		return;
 	case TREE_EV_NOTRACE:
 		t->traced = false;
@@ -698,6 +710,14 @@ void tree_draw(const struct tree *t, struct sbuf *out)
 	if (t->budget_exceeded)
 		sbuf_addf(out, "(fork budget of %ld processes exceeded: the tree was killed)\n",
 			  t->budget);
+	for (size_t i = 0; i < t->nrefused && i < TREE_REFUSED_MAX; i++) {
+		const struct tree_proc *p = tree_find_pid(t, t->refused[i].pid);
+
+		sbuf_adds(out, "(refused: ");
+		sbuf_adds(out, t->refused[i].call); /* from the policy table */
+		sbuf_addf(out, " by %s, pid %d: the tree was killed)\n",
+			  p ? p->role : "a process", t->refused[i].pid);
+	}
 	if (!t->complete)
 		sbuf_adds(out, "(incomplete: the run was cut short)\n");
 }

@@ -58,6 +58,11 @@ enum tree_ev_type {
 	TREE_EV_DONE,      /* the helper saw every process end; val = the
 	                      tree's CPU time (ns); arg = 1 when a session's
 	                      helper serves no more runs (run.h) */
+	TREE_EV_REFUSED,   /* pid made a call the seccomp policy refuses
+	                      (policy.h); arg = system call number; val =
+	                      the policy's row; payload: how the policy
+	                      names it ("keyctl", "clone with
+	                      CLONE_UNTRACED"). The tree was killed. */
 };
 
 enum tree_create_kind {
@@ -148,7 +153,16 @@ struct tree {
 	bool budget_exceeded;
 	long budget;
 	char *notrace_reason;       /* why the tree could not be checked */
+	/* Calls the seccomp policy refused (TREE_EV_REFUSED), the first
+	 * TREE_REFUSED_MAX of them; nrefused counts them all. */
+	struct tree_refusal {
+		int pid;
+		char *call;         /* "keyctl", "clone with CLONE_UNTRACED" */
+	} *refused;
+	size_t nrefused, alloc_refused;
 };
+
+#define TREE_REFUSED_MAX 16
 
 struct tree *tree_new(void);
 void tree_free(struct tree *t);

@@ -1,8 +1,12 @@
 #!/bin/sh
 # hostile.sh - grade every attack in tests/hostile/ with the real grader at
-# the default containment level, the process-tree ones again at L3, a few
-# again at L2 (the grader run as an ordinary user), and a batch mixing
-# hostile and correct submissions.
+# the default containment level, the process-tree ones again at L3 and in
+# the container-like mode (the grader under tests/tools/nonamespace, a
+# seccomp filter like Docker's default profile, where it picks L3 by
+# itself), a few again at L2 (the grader run as an ordinary user), and a
+# batch mixing hostile and correct submissions. Issue 12's five attacks
+# (untraced clone children, a keyring channel, memfd and /dev/shm memory,
+# looking around the file system, reading a spec) run at every level.
 #
 # For every run it asserts, besides the verdict and its text: the grader
 # exited normally with the expected status (never 2, 3 or a signal) within
@@ -29,6 +33,8 @@ CC=${HOSTILE_CC:-cc}
 MEM_SLACK_KIB=${MEM_SLACK_KIB:-24576}
 SLACK=${HOSTILE_SLACK:-5}
 SECRET_CANARY="hostile canary: must stay as it is"
+NONS=$PWD/$BUILD/tools/nonamespace
+[ -x "$NONS" ] || { echo "no $NONS: build it with make"; exit 1; }
 
 mkdir -p "$B"
 for src in tests/hostile/*.c tests/hostile/tools/*.c; do
@@ -117,7 +123,8 @@ BASE_KIB=
 # Sets: D (the case dir), REPORT, GST (grader exit status), GWALL (ms),
 # GPEAK (KiB), GSIG ("exit" or "signal"), LEFT (pids still alive),
 # TMPLEFT (what stayed in TMPDIR), ERR (the grader's stderr).
-# LEVEL: auto, L2 (the grader runs as uid 65534), L3, or "notrace".
+# LEVEL: auto, L2 (the grader runs as uid 65534), L3, "container" (the
+# grader under nonamespace), or "notrace".
 grade() {
 	name=$1 level=$2 prog=$3
 	shift 3
@@ -146,6 +153,7 @@ grade() {
 	case $level in
 	L3) opts="--containment L3" ;;
 	notrace) opts="--no-trace" ;;
+	container) runas=$NONS ;;
 	L2)
 		chown -R 65534:65534 "$D"
 		runas="setpriv --reuid=65534 --regid=65534 --clear-groups"
@@ -363,14 +371,16 @@ bigline_case() {
 ptrace_case() {
 	lv=$1
 	LIMITS="{wall: 10s}"
-	TEST="    exit: 0
-    stdout: \"attached 0\\n\""
-	if [ "$lv" = L3 ]; then
+	TEST="    exit: 0"
+	# The seccomp policy refuses ptrace itself: the run ends there.
+	if [ "$lv" = L3 ] || [ "$lv" = container ]; then
 		grade ptrace_attack "$lv" ptrace_attack ancestors
-		expect "ptrace-attaching the helper and the grader" "$lv" 0 exited '' 10
+		expect "ptrace-attaching the helper and the grader" "$lv" 1 signaled \
+			'called ptrace, which graded programs may not' 10
 	else
 		grade ptrace_attack "$lv" ptrace_attack
-		expect "ptrace-attaching the helper, the grader and every pid" "$lv" 0 exited '' 10
+		expect "ptrace-attaching the helper, the grader and every pid" "$lv" 1 signaled \
+			'called ptrace, which graded programs may not' 10
 	fi
 }
 
@@ -394,27 +404,17 @@ connect_case() {
 	while [ ! -s "$port_file" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	port=$(cat "$port_file")
 	LIMITS="{wall: 10s}"
-	if [ "$lv" = L3 ]; then
-		TEST="    exit: 0"
-	else
-		TEST="    exit: 0
-    stdout: {contains: no network}"
-	fi
+	TEST="    exit: 0"
 	grade connect_local "$lv" connect_local "$port"
 	kill "$LISTENER_PID"
 	wait "$LISTENER_PID" 2>/dev/null
 	LISTENER_PID=
 	conns=$(cat "$conn_file" 2>/dev/null)
-	if [ "$lv" = L3 ]; then
-		expect "connecting to a 127.0.0.1 listener (L3: allowed)" "$lv" 0 exited '' 10
-		warn=$(field "$REPORT" warnings; field "$REPORT" containment)
-		check "connect at L3: the report says there is no network isolation" \
-			sh -c "printf '%s' \"\$1\" | grep -q 'reach the network' &&
-			       printf '%s' \"\$1\" | grep -q 'no network isolation'" sh "$warn"
-	else
-		expect "connecting to a 127.0.0.1 listener" "$lv" 0 exited '' 10
-		check "connect at $lv: the listener saw no connection" [ "$conns" = 0 ]
-	fi
+	# The seccomp policy refuses sockets other than AF_UNIX at every
+	# level: at L3 too, where no network namespace exists.
+	expect "connecting to a 127.0.0.1 listener" "$lv" 1 signaled \
+		'called socket other than AF_UNIX, which graded programs may not' 10
+	check "connect at $lv: the listener saw no connection" [ "$conns" = 0 ]
 }
 
 # write outside the work dir: nothing may appear on the host.
@@ -465,6 +465,95 @@ read_spec_case() {
 	*) not_ok "read spec at $lv: the spec dir is readable by student code: $out" ;;
 	esac
 	SPEC_PATH=
+}
+
+# key_count: how many keys uid 65534 holds (/proc/key-users), 0 if none.
+key_count() {
+	awk '$1 == "65534:" { print $2; f = 1 } END { if (!f) print 0 }' /proc/key-users
+}
+
+# Issue 12's attacks 1 to 4 (the fifth is read_spec_case) at LEVEL: each
+# ends in a verdict that names what was refused, and leaves nothing: no
+# process, no key, no file outside the work dir.
+attacks12() {
+	lv=$1
+	stamp="hostile12-$$-$lv"
+
+	LIMITS="{wall: 5s, processes: 40}"
+	TEST="    exit: 0"
+	grade untraced_clone "$lv" untraced_clone "$stamp"
+	expect "untraced clone children and a daemon named like a kernel thread" "$lv" 1 signaled \
+		'called clone with CLONE_UNTRACED, which graded programs may not' 5
+	kthreads=$(pgrep -u 65534 kworker 2>/dev/null)
+	check "untraced clone at $lv: no 'kworker' of uid 65534, no file in /tmp" \
+		sh -c "[ -z '$kthreads' ] && [ ! -e '/tmp/$stamp' ]"
+	rm -f "/tmp/$stamp"
+
+	keys=$(key_count)
+	LIMITS="{wall: 10s}"
+	if [ "$lv" = container ]; then
+		# Docker's profile (nonamespace) refuses the keyring calls
+		# first, with EPERM: the grader's policy never sees them.
+		TEST="    exit: 0
+    stdout: \"add_key: Operation not permitted\\n\""
+		grade keyring_plant "$lv" keyring plant "SECRET-$stamp"
+		expect "a key left in the uid's keyring (refused by the container)" "$lv" 0 exited '' 10
+		TEST="    exit: 0
+    stdout: \"no key: Operation not permitted\\n\""
+		grade keyring_read "$lv" keyring read
+		expect "looking for a key an earlier submission left (refused by the container)" \
+			"$lv" 0 exited '' 10
+		TEST="    exit: 0"
+	else
+		grade keyring_plant "$lv" keyring plant "SECRET-$stamp"
+		expect "a key left in the uid's keyring for the next submission" "$lv" 1 signaled \
+			'called add_key, which graded programs may not' 10
+		grade keyring_read "$lv" keyring read
+		expect "looking for a key an earlier submission left" "$lv" 1 signaled \
+			'called request_key, which graded programs may not' 10
+	fi
+	check "keyring at $lv: uid 65534 holds as many keys as before ($keys, now $(key_count)), none of ours" \
+		sh -c "[ '$(key_count)' = '$keys' ] && ! grep -q hostile-leak /proc/keys"
+
+	LIMITS="{wall: 10s, memory: 512MiB, file_size: 32MiB}"
+	grade shm_hog "$lv" shm_hog "$stamp"
+	expect "1280 MiB in memfds under a 512 MiB limit, 16 MiB files in the temp dirs" "$lv" 1 signaled \
+		'called memfd_create, which graded programs may not' 10
+	left=$(ls -d "/tmp/$stamp" "/var/tmp/$stamp" "/dev/shm/$stamp" 2>/dev/null)
+	check "memory hog at $lv: nothing left in /tmp, /var/tmp, /dev/shm ($left)" [ -z "$left" ]
+	rm -f $left
+
+	canary=hostile-canary-$$
+	mkdir -p "/home/$canary" "/srv/$canary"
+	for d in "/home/$canary" "/srv/$canary"; do
+		echo "SECRET planted by hostile.sh" >"$d/answers.txt"
+		chmod 0755 "$d"
+		chmod 0644 "$d/answers.txt"
+	done
+	LIMITS="{wall: 10s}"
+	TEST="    exit: 0
+    stdout: {contains: 'found 0 of'}"
+	grade look_around "$lv" look_around "$PWD/README.md" "$PWD/tests/solutions/ex01.c" \
+		"$PWD/tests" "/home/$canary/answers.txt" "/srv/$canary/answers.txt" \
+		"/home/$canary" "/srv/$canary" "$W/canary"
+	rm -rf "/home/$canary" "/srv/$canary"
+	case $(field "$REPORT" containment) in
+	L3*)
+		expect "looking around: the checkout, /home, /srv, other runs" "$lv" 0 exited '' 10 ;;
+	*)
+		if field "$REPORT" stdout | grep -q '^found 0 of'; then
+			expect "looking around: the checkout, /home, /srv, other runs" "$lv" 0 exited '' 10
+		else
+			skip "looking around at $lv: $(field "$REPORT" stdout | grep -c '^found /') found" \
+				"L1/L2 show the host read-only until the constructed root lands (issue 12, sbx_confine_*)"
+		fi ;;
+	esac
+	TEST="    exit: 0
+    stdout: \"found 0 of 1\\n\""
+	if [ "$lv" = auto ]; then
+		grade proc_cmdline "$lv" look_around /proc/1/cmdline
+		expect "reading pid 1's command line (hidepid)" "$lv" 0 exited '' 10
+	fi
 }
 
 # Compile-time bomb: the build step's limits end it.
@@ -586,6 +675,7 @@ read_spec_case auto
 compile_bomb_case auto
 build_fill_case auto
 tty_case auto
+attacks12 auto
 
 LEVEL_DESC=$(field "$W/baseline-auto/report.json" containment)
 case $LEVEL_DESC in
@@ -626,6 +716,8 @@ else
 fi
 connect_case L3
 compile_bomb_case L3
+attacks12 L3
+read_spec_case L3
 if [ $ROOT = yes ]; then
 	# As root, student code runs as uid 65534 at L3: the grader and the
 	# helper (root) are out of its reach.
@@ -636,8 +728,30 @@ else
 	skip "writing to the grader's terminal at L3" "the grader is not root: student code runs as the grader's uid"
 fi
 skip "kill(-1, SIGKILL) at L3" "no pid namespace: it would kill every process of the student uid on this machine"
-skip "writing outside the work dir at L3" "no mount namespace: world-writable dirs such as /tmp stay writable"
+LEVEL3=$(field "$W/baseline-L3/report.json" containment)
+case $LEVEL3 in
+*Landlock*) write_case L3 ;;
+*) skip "writing outside the work dir at L3" "no Landlock: world-writable dirs such as /tmp stay writable" ;;
+esac
 skip "reading another submission at L3" "no mount namespace: another run's work dir can be found through /proc"
+
+# ---- the container-like mode: L3 chosen by the grader itself -----------------
+
+LIMITS="{wall: 10s}"
+TEST="    exit: 0"
+grade baseline container fds_leak
+expect "under a Docker-like seccomp filter the grader runs" container 0 exited '' 10
+cont=$(field "$REPORT" containment)
+check "container-like mode: the grader chose L3 by itself ($cont)" \
+	sh -c "printf '%s' '$cont' | grep -q '^L3'"
+cases container
+attacks12 container
+read_spec_case container
+ptrace_case container
+connect_case container
+case $cont in
+*Landlock*) write_case container ;;
+esac
 
 # ---- L2: the grader run as an ordinary user ---------------------------------
 
@@ -661,10 +775,10 @@ if [ $ROOT = yes ] && command -v setpriv >/dev/null 2>&1; then
     stdout: {regex: '^parent [0-9]+: still running$'}"
 		grade kill_parent L2 kill_parent
 		expect "killing its parent" L2 0 exited '' 10
-		TEST="    exit: 0
-    stdout: \"attached 0\\n\""
+		TEST="    exit: 0"
 		grade ptrace_attack L2 ptrace_attack
-		expect "ptrace-attaching the helper and every pid" L2 0 exited '' 10
+		expect "ptrace-attaching the helper and every pid" L2 1 signaled \
+			'called ptrace, which graded programs may not' 10
 		TEST="    exit: 0
     stdout: \"survived\\n\""
 		grade kill_all L2 kill_all

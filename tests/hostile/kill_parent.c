@@ -4,6 +4,7 @@
  * (pid 1 of the namespace, or root at L3) is untouched and the run ends
  * normally. kill() may say 0 without effect: pid 1 of a namespace drops
  * signals it has no handler for. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,10 @@ int main(void)
 		kill(pp, sigs[i]);
 	usleep(100000);
 	st = state_of(pp);
+	/* Out of sight in /proc (hidepid: pid 1 of the namespace), the
+	 * parent is still there when signal 0 reaches it or says EPERM. */
+	if (st == '?' && (kill(pp, 0) == 0 || errno == EPERM))
+		st = 'S';
 	if (getppid() != pp || st == '?' || st == 'Z' || st == 'X')
 		printf("parent %d: gone\n", (int)pp);
 	else if (st == 'T' || st == 't')

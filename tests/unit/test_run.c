@@ -374,11 +374,17 @@ START_TEST(test_creation_kinds)
 	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_VFORK);
 	done(&r);
 
+	/* The policy answers clone3 with ENOSYS, quietly: the program falls
+	 * back to clone, as glibc does, and nothing is refused. */
 	prepare(&r, _i, true);
 	run_fixture(&r, NULL, 0, "clone3", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
 	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	ck_assert_str_eq(sbuf_str(&r.res.out), "clone3: ENOSYS\n");
 	ck_assert_uint_eq(r.res.tree->nprocs, 2);
-	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_CLONE3);
+	ck_assert_int_eq(r.res.tree->procs[1]->kind, TREE_VFORK);
+	ck_assert_uint_eq(tree_nforks(r.res.tree->procs[0]), 0);
+	ck_assert_uint_eq(r.res.tree->nrefused, 0);
 	done(&r);
 
 	/* Threads are not processes. */
@@ -540,6 +546,151 @@ START_TEST(test_session_runs)
 }
 END_TEST
 
+/* The seccomp policy (policy.h): traced, a refused call ends the run and
+ * the verdict names it; untraced, the call fails with EPERM and the
+ * program goes on. Calls an exercise makes stay allowed. */
+START_TEST(test_refused_calls)
+{
+	static const char *const calls[][3] = {
+		{ "keyctl", "add_key", "keyrings are not namespaced" },
+		{ "memfd", "memfd_create", "not counted by the memory limit" },
+		{ "untraced-clone", "clone with CLONE_UNTRACED", "escape the tracer" },
+		{ "socket-inet", "socket other than AF_UNIX", "no network" },
+	};
+	struct env_run r;
+	char want[160];
+	size_t k;
+
+	for (k = 0; k < sizeof(calls) / sizeof(calls[0]); k++) {
+		prepare(&r, _i, true);
+		ck_assert(r.sbx.policy);
+		run_fixture(&r, NULL, 0, calls[k][0], NULL, NULL);
+		ck_assert_int_eq(r.res.verdict, VERDICT_SIGNALED);
+		snprintf(want, sizeof(want), "the program called %s, which graded programs may not",
+			 calls[k][1]);
+		ck_assert_ptr_nonnull(r.res.verdict_text);
+		ck_assert_msg(strstr(r.res.verdict_text, want) &&
+			      strstr(r.res.verdict_text, calls[k][2]),
+			      "verdict text '%s'", r.res.verdict_text);
+		ck_assert_uint_eq(r.res.tree->nrefused, 1);
+		ck_assert_str_eq(r.res.tree->refused[0].call, calls[k][1]);
+		ck_assert_int_eq(r.res.tree->refused[0].pid, r.res.tree->procs[0]->pid);
+		ck_assert_str_eq(sbuf_str(&r.res.out), ""); /* ended at the call */
+		done(&r);
+
+		prepare(&r, _i, false);
+		run_fixture(&r, NULL, 0, calls[k][0], NULL, NULL);
+		ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+		ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 3);
+		ck_assert_ptr_nonnull(strstr(sbuf_str(&r.res.out), "Operation not permitted"));
+		done(&r);
+	}
+
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "socket-unix", NULL, NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	done(&r);
+
+	/* SysV IPC: in the run's IPC namespace at L1/L2, refused at L3. */
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "shmget", NULL, NULL);
+	if (r.sbx.level == SBX_L3) {
+		ck_assert_int_eq(r.res.verdict, VERDICT_SIGNALED);
+		ck_assert_str_eq(r.res.tree->refused[0].call, "shmget");
+	} else {
+		ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+		ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	}
+	done(&r);
+}
+END_TEST
+
+/* L3 with Landlock: a readable file outside the work dir stays unread;
+ * TMPDIR is a private dir, writable, gone after the run with what the
+ * program put in /dev/shm. */
+START_TEST(test_l3_files)
+{
+	char cmd[2600], secret[1100], shm[128], *dir;
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct env_run r;
+	struct stat st;
+	struct err e;
+	const char *out;
+	FILE *f;
+
+	dir = fs_make_tempdir("grader-test-secret", &e);
+	ck_assert_ptr_nonnull(dir);
+	chmod(dir, 0755);
+	snprintf(secret, sizeof(secret), "%s/secret.txt", dir);
+	f = fopen(secret, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("hidden answers\n", f);
+	fclose(f);
+	chmod(secret, 0644);
+	snprintf(shm, sizeof(shm), "/dev/shm/grader-test-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+		 "cat '%s' 2>/dev/null; echo $?; echo \"$TMPDIR\"; echo x > \"$TMPDIR/left\" && "
+		 "echo x > '%s' && echo y > here && cat here", secret, shm);
+
+	prepare(&r, 2 + _i * NLEVELS, true); /* L3, then L3 in a session */
+	ck_assert_int_eq(r.sbx.level, SBX_L3);
+	if (!r.sbx.landlock_abi) {
+		done(&r);
+		fs_remove_tree(dir, NULL);
+		free(dir);
+		return; /* no Landlock on this kernel: nothing to test */
+	}
+	run_argv(&r, NULL, 0, argv);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	out = sbuf_str(&r.res.out);
+	ck_assert_msg(!strncmp(out, "1\n/", 3), "output '%s'", out); /* cat failed */
+	ck_assert_ptr_nonnull(strstr(out, "\ny\n"));
+	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	{
+		char tmp[512];
+		const char *nl = strchr(out + 2, '\n');
+
+		ck_assert_ptr_nonnull(nl);
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(nl - out - 2), out + 2);
+		ck_assert_ptr_null(strstr(tmp, workdir));
+		ck_assert_int_eq(stat(tmp, &st), -1); /* removed with what it held */
+	}
+	ck_assert_int_eq(stat(shm, &st), -1);
+	done(&r);
+	fs_remove_tree(dir, NULL);
+	free(dir);
+}
+END_TEST
+
+/* Where Landlock is missing at L3, the grader asks whether student code
+ * could read a spec, as the student uid, before it runs anything. */
+START_TEST(test_student_can_read)
+{
+	struct sbx s;
+	struct err e;
+	char path[1100], *dir = fs_make_tempdir("grader-test-spec", &e);
+	FILE *f;
+
+	ck_assert_ptr_nonnull(dir);
+	chmod(dir, 0755);
+	snprintf(path, sizeof(path), "%s/ex02.yaml", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("id: ex02\n", f);
+	fclose(f);
+	chmod(path, 0644);
+	ck_assert_int_eq(sbx_probe(&s, SBX_L3, true, 65534, 65534, &e), 0);
+	ck_assert_int_eq(sbx_student_can_read(&s, path, &e), s.landlock_abi ? 0 : 1);
+	s.landlock_abi = 0; /* as on a kernel without it */
+	ck_assert_int_eq(sbx_student_can_read(&s, path, &e), 1);
+	chmod(path, 0600);
+	ck_assert_int_eq(sbx_student_can_read(&s, path, &e), geteuid() == 0 ? 0 : 1);
+	fs_remove_tree(dir, NULL);
+	free(dir);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -568,6 +719,9 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_stop_self_and_close_stdout, 0, nl);
 	tcase_add_loop_test(tc, test_signal_verdict, 0, nl);
 	tcase_add_loop_test(tc, test_session_runs, 0, 2); /* L1, L2 */
+	tcase_add_loop_test(tc, test_refused_calls, 0, nl);
+	tcase_add_loop_test(tc, test_l3_files, 0, 2);
+	tcase_add_test(tc, test_student_can_read);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,74 @@
+/* policy.h - the system calls student code may not make, as a table, and
+ * the seccomp filter built from it.
+ *
+ * One row per refused call (or per argument rule of a call): the call,
+ * what it returns instead (EPERM, or ENOSYS for clone3 so that the C
+ * library falls back to clone, whose flags a filter can read), the levels
+ * it applies at, and a reason for people. The rows come from what breaks
+ * containment here (CONTAINMENT.md, "Measured in round 2") and from the
+ * default profiles of Docker and nsjail.
+ *
+ * The filter is built with libseccomp in the grader, where allocation is
+ * allowed, into a fixed buffer (struct policy_bpf, no owner to free), and
+ * installed in the root between fork and exec with policy_install(), which
+ * is async-signal-safe. Two variants: a reporting one, for traced runs,
+ * answers a refused call with SECCOMP_RET_TRACE and the row's index, so
+ * that the tracer (trace.c) names it, fails it and ends the run; a quiet
+ * one, for untraced runs, answers with SECCOMP_RET_ERRNO: the call fails,
+ * nobody is told. Rows marked quiet (clone3) never report.
+ */
+#ifndef GRADER_POLICY_H
+#define GRADER_POLICY_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+/* Instructions of a built filter: the table's ~70 rows take ~200. */
+#define POLICY_BPF_MAX 1024
+
+struct policy_bpf {
+	unsigned short len;                   /* 0: not built */
+	struct sock_filter insns[POLICY_BPF_MAX];
+};
+
+enum policy_arg_op {
+	POLICY_ANY = 0,      /* every call */
+	POLICY_BIT,          /* arg & val != 0 (one flag) */
+	POLICY_NE,           /* arg != val */
+	POLICY_EQ32,         /* (arg & 0xffffffff) == val */
+};
+
+struct policy_row {
+	const char *call;    /* as libseccomp names it */
+	int errnum;          /* what the refused call returns */
+	bool quiet;          /* never reported (clone3's ENOSYS) */
+	bool l3_only;        /* only where there is no IPC namespace */
+	enum policy_arg_op op;
+	unsigned argn;
+	uint64_t val;
+	const char *what;    /* how a report names it: "clone with CLONE_UNTRACED" */
+	const char *why;     /* for people reading the table or a report */
+};
+
+/* The table, and its length. */
+const struct policy_row *policy_rows(size_t *n);
+
+/* The row a SECCOMP_RET_TRACE stop carries (its SECCOMP_RET_DATA), or
+ * NULL when out of range (a filter of the student's own). */
+const struct policy_row *policy_row(unsigned index);
+
+/* Build the filter for a level (1, 2 or 3): report true gives the
+ * reporting variant. Returns 0, or -1 with e set (libseccomp missing a
+ * piece, or more than POLICY_BPF_MAX instructions). */
+int policy_build(struct policy_bpf *out, int level, bool report, struct err *e);
+
+/* In the root, between fork and exec: PR_SET_NO_NEW_PRIVS, then the
+ * filter. Async-signal-safe. Returns 0 or -errno (0 for an unbuilt one:
+ * nothing to install). */
+int policy_install(const struct policy_bpf *p);
+
+#endif
