@@ -870,13 +870,25 @@ int grade_submission(struct spec *const *specs, size_t nspecs,
 	sbx_describe(o->sbx, &desc);
 	r->containment = sbuf_detach(&desc, NULL);
 	r->started = time(NULL);
-	if (o->sbx->level == SBX_L3)
-		result_add_warning(r, geteuid() == 0
-				   ? "weakest containment (L3): no namespaces here, so a student "
-				     "program could reach the network and see every process"
-				   : "weakest containment (L3): no namespaces here, so a student "
-				     "program could reach the network, see every process, and "
-				     "signal the grader");
+	if (o->sbx->level == SBX_L3) {
+		/* Say what still holds, and what does not (sandbox.h). */
+		struct sbuf w = SBUF_INIT;
+
+		sbuf_adds(&w, "weakest containment (L3): no namespaces here");
+		if (o->sbx->policy)
+			sbuf_addf(&w, "; the system-call policy keeps student code off the "
+				  "network%s", o->sbx->landlock_abi ?
+				  " and Landlock keeps it to its work dir" : "");
+		else
+			sbuf_adds(&w, ", so a student program could reach the network");
+		if (!o->sbx->policy || !o->sbx->landlock_abi)
+			sbuf_adds(&w, o->sbx->policy ? ", but it could read the whole file system"
+				  : " and read the whole file system");
+		sbuf_adds(&w, geteuid() == 0 ? "; it can see every process"
+			  : "; it can see every process and signal the grader");
+		result_add_warning(r, sbuf_str(&w));
+		sbuf_release(&w);
+	}
 	if (o->sbx->why_weaker[0])
 		result_add_warning(r, o->sbx->why_weaker);
 	if (!o->sbx->trace)
