@@ -32,7 +32,7 @@
 # Environment: BENCH_N (tests per spec, 200), BENCH_REPS (5),
 # BENCH_SLOW_REPS (3, for the solutions, batch and memory rows).
 #
-# The sleeps the contract (/work/shared/curriculum.md) itself requires of
+# The sleeps the contract (each spec's description) itself requires of
 # one run of each exercise, with default arguments, for reference: the
 # intrinsic floor is measured, not summed from this table, because specs
 # run several cases per exercise with other arguments.
