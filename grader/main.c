@@ -581,6 +581,8 @@ static int tmp_begin(struct tmp_root *root)
 		if (fork() != 0)
 			_exit(0);
 		setsid();
+		if (chdir("/") < 0)
+			_exit(1);
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
@@ -597,13 +599,15 @@ static int tmp_begin(struct tmp_root *root)
 			fs_remove_tree(root->path, NULL);
 		_exit(0);
 	}
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	close(p[0]);
 	if (pid < 0) {
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 		close(p[1]);
 		goto fail;
 	}
+	/* Once its parent is gone (and the watcher orphaned to init). */
 	waitpid(pid, NULL, 0);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	/* p[1] stays open (close-on-exec) until the grader ends. */
 	setenv("TMPDIR", root->path, 1);
 	return 0;
