@@ -458,9 +458,10 @@ check_pl_fallback() {
 pl=$tmp/pl-nostudent
 mkdir -p "$pl"
 GRADE_ROOT=$pl GRADER_BIN=$GRADER sh tests/platform/prairielearn/grade.sh >/dev/null 2>&1
-check_pl_fallback "$pl" "no student files (real grader, exit 3)" "$?" "internal error"
+# A missing submission dir is a usage error of the grader (exit 2).
+check_pl_fallback "$pl" "no student files (real grader, exit 2)" "$?" "misconfigured"
 check "grade.sh, no student files: the grader's message in output" \
-	jqe '.output | test("cannot grade")' "$pl/results/results.json"
+	jqe '.output | test("no such directory")' "$pl/results/results.json"
 pl=$tmp/pl-badopt
 mkdir -p "$pl/student"
 GRADE_ROOT=$pl GRADER_BIN=$GRADER sh tests/platform/prairielearn/grade.sh --only ex99 >/dev/null 2>&1
