@@ -4,12 +4,13 @@
 #   make check    install what is missing, build, run every test
 #   make asan     the whole test suite again under ASan + UBSan
 #   make bench    the benchmark (prints ratios, asserts nothing)
-#   make install  PREFIX=/usr/local
+#   make install  the grader and its specs under PREFIX: /usr/local as root,
+#                 else $HOME/.local (PREFIX=DIR to choose)
 #
 # Dependencies are Debian packages; `make deps` installs them with apt-get
 # when run as root and otherwise prints the exact command to run.
 
-PREFIX     ?= /usr/local
+PREFIX     ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 BUILD      ?= build
 CC         ?= cc
 VERSION    := 0.1.0
@@ -18,8 +19,8 @@ TEST_PKGS  := check
 
 # Build and test dependencies, as Debian package names.
 DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev libseccomp-dev
-DEB_TEST   := check libsubunit-dev libxml2-utils perl zip clang jq bc \
-              python3-jsonschema python3-yaml
+DEB_TEST   := check libsubunit-dev libxml2-utils perl zip unzip clang jq bc \
+              python3-jsonschema python3-yaml parallel
 
 Q          := $(if $(V),,@)
 WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
@@ -99,7 +100,7 @@ unit: $(UNIT_BIN) $(FIXTURES)
 	@sh tests/run-tests.sh $(BUILD) unit
 
 e2e: $(BUILD)/grader $(FIXTURES) $(TOOLS)
-	@sh tests/run-tests.sh $(BUILD) e2e
+	@sh tests/run-tests.sh $(BUILD) e2e $(SUITES)
 
 asan: deps-test
 	$(MAKE) check BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
@@ -110,11 +111,19 @@ fuzz: deps-test
 
 # ---- using it --------------------------------------------------------------
 
-demo: all
+# Grade the example, install the grader (README: "Quick start"), and say
+# what a student types next.
+demo: install
 	@echo "Grading the example submission in tests/example_submission:"
 	@./$(BUILD)/grader run tests/example_submission; st=$$?; \
 	  if [ $$st -gt 1 ]; then exit $$st; fi; \
 	  echo; echo "(exit status $$st: 0 all passed, 1 some checks failed)"
+	@echo; echo "The grader is installed as $(PREFIX)/bin/grader. A student starts with:"; \
+	  case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; \
+	  *) echo '  export PATH="$(PREFIX)/bin:$$PATH"   # not on your PATH yet';; esac; \
+	  echo "  cp -r student_template ~/fork-exec && cd ~/fork-exec"; \
+	  echo "  grader show ex05"; \
+	  echo "  grader run --only ex05 ."
 
 bench: all $(FIXTURES)
 	@sh tests/bench/run.sh $(BUILD)
@@ -129,9 +138,10 @@ gradescope: all
 	@sh tests/platform/make-gradescope.sh $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/grader/specs
-	install -m 755 $(BUILD)/grader $(DESTDIR)$(PREFIX)/bin/grader
-	cp -R specs/. $(DESTDIR)$(PREFIX)/share/grader/specs/
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/grader/specs
+	$(Q)install -m 755 $(BUILD)/grader $(DESTDIR)$(PREFIX)/bin/grader
+	$(Q)cp -R specs/. $(DESTDIR)$(PREFIX)/share/grader/specs/
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)/bin/grader, specs in $(DESTDIR)$(PREFIX)/share/grader/specs"
 
 clean:
 	rm -rf build build-asan build-lead

@@ -11,11 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include "base/fsutil.h"
+#include "base/tmpdir.h"
 
 #include "grade/batch.h"
 #include "grade/grade.h"
@@ -74,6 +79,9 @@ static const char usage_text[] =
 "  --lang NAME            the task and hints as written for NAME (c,\n"
 "                         python); default: the language of the ID.* file\n"
 "                         in the current directory\n"
+"options of merge:\n"
+"  --strict               fail (exit 2), merging nothing, when a shard is\n"
+"                         missing or a student is in two inputs\n"
 "\n"
 "exit status: 0 all passed, 1 some checks failed, 2 usage or spec error,\n"
 "3 internal error. 1 becomes 0 with --exit-zero, or when prairielearn is\n"
@@ -86,7 +94,7 @@ struct cli {
 	struct { int format; const char *file; } formats[MAX_FORMATS];
 	int nformats;
 	int color;               /* -1 auto */
-	bool verbose, show_hidden, keep, trace, force;
+	bool verbose, show_hidden, keep, trace, force, strict;
 	bool exit_zero, build_gradable;
 	time_t due;              /* 0: none given */
 	enum sbx_level level;
@@ -474,7 +482,69 @@ fail:
 	return -1;
 }
 
-/* Write every requested report. Returns 0, or -1 when one failed. */
+/* Open where a report to FILE goes: a temp file next to it, renamed over
+ * it by report_close() once complete, so that a reader never sees half a
+ * report and a failed write leaves the old file; FILE itself when it is a
+ * device or a FIFO (/dev/stdout), which cannot be replaced. A symlink is
+ * never written through. NULL with a message on failure. */
+static FILE *report_open(const char *file, char **tmp)
+{
+	struct stat st;
+	FILE *out;
+	int fd;
+
+	*tmp = NULL;
+	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		fd = open(file, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		const char *slash = strrchr(file, '/');
+
+		*tmp = slash ? xasprintf("%.*s/.%s.tmp-XXXXXX", (int)(slash - file), file,
+					 slash + 1)
+			     : xasprintf(".%s.tmp-XXXXXX", file);
+		fd = mkostemp(*tmp, O_CLOEXEC);
+		if (fd >= 0 && fchmod(fd, 0644) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		fprintf(stderr, "grader: cannot write '%s': %s\n", file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (*tmp && fd >= 0)
+			unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return out;
+}
+
+/* Finish what report_open began; ok says the report was written whole.
+ * Returns 0, or -1 with a message (unless !ok: the caller said why). */
+static int report_close(FILE *out, const char *file, char *tmp, bool ok)
+{
+	int rc = 0;
+
+	if (fclose(out) != 0 && ok) {
+		fprintf(stderr, "grader: cannot write '%s': %s\n", file, strerror(errno));
+		ok = false;
+		rc = -1;
+	}
+	if (tmp && ok && rename(tmp, file) < 0) {
+		fprintf(stderr, "grader: cannot write '%s': %s\n", file, strerror(errno));
+		rc = -1;
+		ok = false;
+	}
+	if (tmp && !ok)
+		unlink(tmp);
+	free(tmp);
+	return ok ? rc : -1;
+}
+
+/* Write every requested report. Returns 0, or -1 when one failed (one
+ * message per failure). */
 static int write_reports(const struct cli *c, const struct result *r)
 {
 	struct report_opts ro;
@@ -486,21 +556,16 @@ static int write_reports(const struct cli *c, const struct result *r)
 	ro.due = c->due;
 	ro.build_gradable = c->build_gradable;
 	for (i = 0; i < c->nformats; i++) {
+		const char *file = c->formats[i].file;
 		FILE *out = stdout;
+		char *tmp = NULL;
+		bool ok = true;
 		struct err e;
 
 		err_clear(&e);
-		if (c->formats[i].file && strcmp(c->formats[i].file, "-")) {
-			/* O_NOFOLLOW: never write a report through a link. */
-			int fd = open(c->formats[i].file,
-				      O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-			out = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (file && strcmp(file, "-")) {
+			out = report_open(file, &tmp);
 			if (!out) {
-				fprintf(stderr, "grader: cannot write '%s': %s\n",
-					c->formats[i].file, strerror(errno));
-				if (fd >= 0)
-					close(fd);
 				rc = -1;
 				continue;
 			}
@@ -508,16 +573,17 @@ static int write_reports(const struct cli *c, const struct result *r)
 		ro.color = out == stdout && c->formats[i].format == REPORT_TEXT &&
 			   (c->color == 1 || (c->color < 0 && isatty(1) && !getenv("NO_COLOR")));
 		if (report_write(c->formats[i].format, r, &ro, out, &e) < 0) {
-			fprintf(stderr, "grader: cannot write the %s report: %s\n",
-				report_format_name(c->formats[i].format), e.msg);
+			if (out != stdout)
+				fprintf(stderr, "grader: cannot write '%s': %s\n", file, e.msg);
+			else
+				fprintf(stderr, "grader: cannot write the %s report: %s\n",
+					report_format_name(c->formats[i].format), e.msg);
+			ok = false;
 			rc = -1;
 		}
 		if (out != stdout) {
-			if (fclose(out) != 0) {
-				fprintf(stderr, "grader: cannot write '%s': %s\n",
-					c->formats[i].file, strerror(errno));
+			if (report_close(out, file, tmp, ok) < 0)
 				rc = -1;
-			}
 		} else {
 			fflush(stdout);
 		}
@@ -536,6 +602,120 @@ static bool only_format(const struct cli *c, int format)
 	return c->nformats > 0;
 }
 
+/* The dir run or batch grades must exist: a usage error otherwise, said
+ * before anything is made. Returns 0 or EXIT_USAGE with a message. */
+static int need_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			fprintf(stderr, "grader: no such directory '%s'\n", dir);
+		else
+			fprintf(stderr, "grader: cannot use '%s': %s\n", dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "grader: '%s' is not a directory\n", dir);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Every --only id names an exercise of the specs: a typo must not grade
+ * (and, in batch, write) nothing. 0 or EXIT_USAGE with a message. */
+static int check_only(struct spec **specs, size_t n, char **only, const char *arg)
+{
+	size_t i, k;
+
+	if (only && !only[0]) {
+		fprintf(stderr, "grader: --only '%s' names no exercise\n", arg);
+		return EXIT_USAGE;
+	}
+	for (k = 0; only && only[k]; k++) {
+		for (i = 0; i < n && strcmp(specs[i]->id, only[k]); i++)
+			;
+		if (i == n) {
+			fprintf(stderr, "grader: --only: no exercise '%s' (see 'grader list')\n",
+				only[k]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* run and batch create everything below one temp dir of their own
+ * (base/tmpdir.h), set as TMPDIR for the library. A watcher process,
+ * outside the grader's tree (so that nothing kills or reaps it as a
+ * stray), waits for the end of a pipe that only the grader and its
+ * helpers hold, then for the dir's lock, and removes the dir: however
+ * the grader ends (SIGINT, SIGTERM, SIGKILL, a crash), nothing is left.
+ * A watcher killed with it leaves the dir to the next run's tmp_sweep().
+ * Returns 0, or -1 with a message. */
+static int tmp_begin(struct tmp_root *root)
+{
+	struct err e;
+	int p[2];
+	pid_t pid;
+
+	root->path = NULL;
+	root->lock_fd = -1;
+	tmp_sweep(NULL);
+	err_clear(&e);
+	if (tmp_root_make(root, &e) < 0) {
+		fprintf(stderr, "grader: %s\n", e.msg);
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		goto fail;
+	fflush(NULL);
+	/* Not a subreaper while the watcher's parent exits: it goes to init. */
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	pid = fork();
+	if (pid == 0) {
+		char buf[1], *lock = xasprintf("%s/.lock", root->path);
+		int fd;
+
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		if (chdir("/") < 0)
+			_exit(1);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(root->lock_fd);
+		close(p[1]);
+		while (read(p[0], buf, 1) != 0 && errno == EINTR)
+			;
+		fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX) == 0)
+			fs_remove_tree(root->path, NULL);
+		_exit(0);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		close(p[1]);
+		goto fail;
+	}
+	/* Once its parent is gone (and the watcher orphaned to init). */
+	waitpid(pid, NULL, 0);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	/* p[1] stays open (close-on-exec) until the grader ends. */
+	setenv("TMPDIR", root->path, 1);
+	return 0;
+fail:
+	fprintf(stderr, "grader: cannot watch the temporary directory '%s': %s\n",
+		root->path, strerror(errno));
+	tmp_root_remove(root);
+	return -1;
+}
+
 static int cmd_run(const struct cli *c, int argc, char **argv)
 {
 	char **paths, **only;
@@ -549,16 +729,21 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
 
 	if (argc < 1)
 		die_usage("%s", "run needs a submission directory");
+	rc = need_dir(argv[argc - 1]);
+	if (rc)
+		return rc;
 	rc = load_default_or_args(argc - 1, argv, &paths, &n, &specs);
 	if (rc)
 		return rc;
-	if (probe_sandbox(c, &sbx) < 0 ||
+	only = split_only(c->only);
+	rc = check_only(specs, n, only, c->only);
+	if (rc || probe_sandbox(c, &sbx) < 0 ||
 	    hide_from_students(&sbx, paths, n, argv[argc - 1], NULL) < 0) {
+		free_strv(only);
 		free_specs(specs, n);
 		free_paths(paths, n);
-		return EXIT_INTERNAL;
+		return rc ? rc : EXIT_INTERNAL;
 	}
-	only = split_only(c->only);
 	memset(&go, 0, sizeof(go));
 	go.sbx = &sbx;
 	go.only = (const char *const *)only;
@@ -603,19 +788,34 @@ static int cmd_batch(const struct cli *c, int argc, char **argv)
 
 	if (argc < 1)
 		die_usage("%s", "batch needs a directory of submissions");
+	rc = need_dir(argv[argc - 1]);
+	if (rc)
+		return rc;
+	err_clear(&e);
+	if (batch_count_submissions(argv[argc - 1], c->out_dir, &n, &e) < 0) {
+		fprintf(stderr, "grader: %s\n", e.msg);
+		return EXIT_INTERNAL;
+	}
+	if (!n) {
+		fprintf(stderr, "grader: no submissions in '%s': it should hold one "
+			"directory per student\n", argv[argc - 1]);
+		return EXIT_USAGE;
+	}
 	rc = load_default_or_args(argc - 1, argv, &paths, &n, &specs);
 	if (rc)
 		return rc;
+	only = split_only(c->only);
+	rc = check_only(specs, n, only, c->only);
 	out = c->out_dir ? xstrdup(c->out_dir) : xasprintf("%s/../grades", argv[argc - 1]);
-	if (probe_sandbox(c, &sbx) < 0 ||
+	if (rc || probe_sandbox(c, &sbx) < 0 ||
 	    hide_from_students(&sbx, paths, n, argv[argc - 1], out) < 0) {
 		free(out);
+		free_strv(only);
 		free_specs(specs, n);
 		free_paths(paths, n);
-		return EXIT_INTERNAL;
+		return rc ? rc : EXIT_INTERNAL;
 	}
 	free(out);
-	only = split_only(c->only);
 	memset(&bo, 0, sizeof(bo));
 	bo.sbx = &sbx;
 	bo.only = (const char *const *)only;
@@ -639,18 +839,29 @@ static int cmd_batch(const struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-static int cmd_merge(int argc, char **argv)
+static int cmd_merge(const struct cli *c, int argc, char **argv)
 {
+	struct batch_merge_opts mo;
+	size_t nwarn = 0;
 	struct err e;
+	int i, rc;
 
 	if (argc < 2)
 		die_usage("%s", "merge needs OUT_DIR and at least one shard dir");
+	for (i = 1; i < argc; i++)
+		if ((rc = need_dir(argv[i])) != 0)
+			return rc;
+	memset(&mo, 0, sizeof(mo));
+	mo.warn = stderr;
+	mo.nwarnings = &nwarn;
+	mo.strict = c->strict;
 	err_clear(&e);
-	if (batch_merge(argv[0], (const char *const *)argv + 1, (size_t)argc - 1, &e) < 0) {
+	rc = batch_merge(argv[0], (const char *const *)argv + 1, (size_t)argc - 1, &mo, &e);
+	if (rc < 0) {
 		fprintf(stderr, "grader: %s\n", e.msg);
-		return EXIT_INTERNAL;
+		return c->strict && nwarn ? EXIT_USAGE : EXIT_INTERNAL;
 	}
-	return EXIT_PASS;
+	return rc ? EXIT_FAILED : EXIT_PASS;
 }
 
 /* --due: "YYYY-MM-DD[THH:MM[:SS]](Z|+HH:MM|-HH:MM)", a date alone being
@@ -749,6 +960,7 @@ int main(int argc, char **argv)
 		{ "due", required_argument, NULL, 'D' },
 		{ "build-failure-gradable", no_argument, NULL, 'B' },
 		{ "exit-zero", no_argument, NULL, 'Z' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char text_format[] = "text";
@@ -865,6 +1077,9 @@ int main(int argc, char **argv)
 		case 'F':
 			c.force = true;
 			break;
+		case 'S':
+			c.strict = true;
+			break;
 		case 's':
 			if (sscanf(optarg, "%d/%d", &c.shard_k, &c.shard_n) != 2 ||
 			    c.shard_n < 1 || c.shard_k < 1 || c.shard_k > c.shard_n)
@@ -891,12 +1106,19 @@ int main(int argc, char **argv)
 		add_format(&c, text_format);
 	argc -= optind;
 	argv += optind;
-	if (!strcmp(cmd, "run"))
-		return cmd_run(&c, argc, argv);
-	if (!strcmp(cmd, "batch"))
-		return cmd_batch(&c, argc, argv);
+	if (!strcmp(cmd, "run") || !strcmp(cmd, "batch")) {
+		struct tmp_root root = { NULL, -1 };
+		int rc;
+
+		/* --keep: the work dirs must outlive the run. */
+		if (!c.keep && tmp_begin(&root) < 0)
+			return EXIT_INTERNAL;
+		rc = !strcmp(cmd, "run") ? cmd_run(&c, argc, argv) : cmd_batch(&c, argc, argv);
+		tmp_root_remove(&root);
+		return rc;
+	}
 	if (!strcmp(cmd, "merge"))
-		return cmd_merge(argc, argv);
+		return cmd_merge(&c, argc, argv);
 	if (!strcmp(cmd, "lint"))
 		return cmd_lint(argc, argv);
 	if (!strcmp(cmd, "list"))

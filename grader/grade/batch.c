@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -54,6 +55,8 @@
 
 #include "grade/batch.h"
 #include "base/fsutil.h"
+#include "base/utf8.h"
+#include "grade/gradebook.h"
 #include "grade/grade.h"
 #include "report/html.h"
 #include "report/report.h"
@@ -64,6 +67,10 @@
  * not a report. */
 #define REPORT_MAX ((uint64_t)1 << 30)
 #define WORKER_ERROR 3
+/* A worker that could not write its report: the batch stops (see
+ * finish_worker), with the worker's message from its slot's msg. */
+#define WORKER_WRITE_FAILED 4
+#define MSG_MAX sizeof(((struct err *)0)->msg)
 #define SLACK_NS (60LL * 1000000000LL)
 
 struct batch_sub {
@@ -74,7 +81,7 @@ struct batch_sub {
 	bool killed;             /* we killed it: over its budget */
 	int slot;                /* which of the -j slots runs it */
 	bool have_entry;         /* graded in this run: entry is set */
-	struct html_entry entry;
+	struct gradebook_entry entry;
 };
 
 struct batch_ctx {
@@ -94,6 +101,11 @@ struct batch_ctx {
 	                            concurrent students never share one, and
 	                            made once, not per submission: creating
 	                            one costs milliseconds and serializes */
+	char (*slot_msg)[MSG_MAX]; /* per -j slot, shared with its worker
+	                            (MAP_SHARED): why it could not write */
+	bool stop;               /* a report could not be written: grade
+	                            nothing more, write no gradebook */
+	struct err stop_err;
 	sigset_t old_mask;
 	pid_t self;
 };
@@ -115,8 +127,8 @@ static int cmp_str(const void *a, const void *b)
 
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct html_entry *)a)->student,
-		      ((const struct html_entry *)b)->student);
+	return strcmp(((const struct gradebook_entry *)a)->student,
+		      ((const struct gradebook_entry *)b)->student);
 }
 
 /* mkdir -p; 0 or -1 with e set. */
@@ -282,7 +294,7 @@ static json_object *utf8_json(const char *name)
 	struct sbuf sb = SBUF_INIT;
 	json_object *o;
 
-	html_clean_utf8(&sb, name, strlen(name));
+	utf8_clean(&sb, name, strlen(name));
 	o = json_object_new_string_len(sbuf_str(&sb), (int)sb.len);
 	sbuf_release(&sb);
 	return o;
@@ -345,7 +357,7 @@ static enum cat test_cat(const char *status, const char *verdict)
 
 /* Fill en from a parsed JSON report (entry takes its own copies). */
 static void entry_from_json(json_object *o, const char *student,
-			    struct html_entry *en)
+			    struct gradebook_entry *en)
 {
 	struct sbuf cat[NCATS], status = SBUF_INIT;
 	json_object *exs = jarr(o, "exercises");
@@ -364,7 +376,7 @@ static void entry_from_json(json_object *o, const char *student,
 	for (i = 0; i < nex; i++) {
 		json_object *x = json_object_array_get_idx(exs, i);
 		json_object *tests = jarr(x, "tests");
-		struct html_exercise *hx = &en->exercises[en->nexercises++];
+		struct gradebook_exercise *hx = &en->exercises[en->nexercises++];
 		size_t nt = tests ? json_object_array_length(tests) : 0;
 		bool seen[NCATS] = { false };
 		const char *id = jstr(x, "id");
@@ -379,7 +391,7 @@ static void entry_from_json(json_object *o, const char *student,
 		for (j = 0; j < nt; j++) {
 			json_object *t = json_object_array_get_idx(tests, j);
 			const char *name = jstr(t, "name"), *st = jstr(t, "status");
-			struct html_test *ht = &hx->tests[hx->ntests++];
+			struct gradebook_test *ht = &hx->tests[hx->ntests++];
 
 			ht->name = xstrdup(name ? name : "?");
 			ht->passed = st && !strcmp(st, "pass");
@@ -424,7 +436,7 @@ static void entry_from_json(json_object *o, const char *student,
 
 /* A row for a submission whose report is missing or broken. */
 static void entry_broken(const char *student, const char *why,
-			 struct html_entry *en)
+			 struct gradebook_entry *en)
 {
 	memset(en, 0, sizeof(*en));
 	en->student = xstrdup(student);
@@ -434,7 +446,7 @@ static void entry_broken(const char *student, const char *why,
 }
 
 static void entry_from_file(const char *reports_dir, const char *student,
-			    struct html_entry *en)
+			    struct gradebook_entry *en)
 {
 	char *file = xasprintf("%s.json", student);
 	json_object *o = read_report(reports_dir, file);
@@ -477,9 +489,9 @@ static void csv_text(struct sbuf *o, const char *s)
 		sbuf_addc(o, '"');
 }
 
-static void gradebook(struct sbuf *o, const struct html_entry *v, size_t n)
+static void gradebook(struct sbuf *o, const struct gradebook_entry *v, size_t n)
 {
-	const char **ids = html_exercise_ids(v, n);
+	const char **ids = gradebook_exercise_ids(v, n);
 	size_t i, j, k;
 
 	sbuf_adds(o, "student");
@@ -508,7 +520,7 @@ static void gradebook(struct sbuf *o, const struct html_entry *v, size_t n)
 
 /* Sort v, write OUT/gradebook.csv and OUT/summary.html. Returns the number
  * of entries without full marks, or -1 with e set. */
-static int write_outputs(const char *out_dir, struct html_entry *v, size_t n,
+static int write_outputs(const char *out_dir, struct gradebook_entry *v, size_t n,
 			 struct err *e)
 {
 	struct sbuf csv = SBUF_INIT;
@@ -539,12 +551,12 @@ static int write_outputs(const char *out_dir, struct html_entry *v, size_t n,
 	return notfull;
 }
 
-static void entries_free(struct html_entry *v, size_t n)
+static void entries_free(struct gradebook_entry *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		html_entry_release(&v[i]);
+		gradebook_entry_release(&v[i]);
 	free(v);
 }
 
@@ -561,23 +573,34 @@ static void add_marks(json_object *o, const struct batch_ctx *c,
 			       c->only ? json_object_new_string(c->only) : NULL);
 }
 
-static int write_json(const struct batch_ctx *c, const char *student,
-		      json_object *o, struct err *e)
+static bool exercise_passed(json_object *x)
 {
-	size_t len = 0;
-	const char *s = json_object_to_json_string_length(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	char *file, *data;
-	int rc;
+	json_object *tests = jarr(x, "tests");
+	size_t i, n = tests ? json_object_array_length(tests) : 0;
 
-	if (!s)
-		return err_set(e, "cannot serialise the report of '%s'", student);
-	file = xasprintf("%s.json", student);
-	data = xasprintf("%s\n", s);
-	rc = write_atomic(c->reports_dir, file, data, len + 1, e);
-	free(data);
-	free(file);
-	return rc;
+	if (!jbool(x, "built"))
+		return false;
+	for (i = 0; i < n; i++) {
+		const char *st = jstr(json_object_array_get_idx(tests, i), "status");
+
+		if (!st || strcmp(st, "pass"))
+			return false;
+	}
+	return true;
+}
+
+static json_object *find_exercise(json_object *exs, const char *id)
+{
+	size_t i, n = exs ? json_object_array_length(exs) : 0;
+
+	for (i = 0; i < n; i++) {
+		json_object *x = json_object_array_get_idx(exs, i);
+		const char *xid = jstr(x, "id");
+
+		if (xid && !strcmp(xid, id))
+			return x;
+	}
+	return NULL;
 }
 
 /* 3, not 3.0, as report_json writes points. */
@@ -588,34 +611,136 @@ static json_object *points_json(double d)
 	return json_object_new_double(d);
 }
 
+/* A regrade with --only updates those exercises of the report already
+ * there and keeps the others (in spec order; exercises of specs no longer
+ * given stay at the end); totals are summed again. A grader error of the
+ * old report stays until a regrade without it: the exercises it kept were
+ * never graded. */
+static void merge_previous(const struct batch_ctx *c, const char *student,
+			   json_object *o)
+{
+	char *file = xasprintf("%s.json", student);
+	json_object *old = read_report(c->reports_dir, file);
+	json_object *oldx = jarr(old, "exercises"), *newx = jarr(o, "exercises");
+	json_object *all;
+	const char *olderr = jstr(old, "grader_error");
+	double points = 0, max = 0;
+	bool passed = true;
+	size_t i, n;
+
+	free(file);
+	if (!oldx || !newx) {
+		json_object_put(old);
+		return;
+	}
+	all = json_object_new_array();
+	for (i = 0; i < c->nspecs; i++) {
+		const char *id = c->specs[i]->id;
+		json_object *x = grade_selected(c->o->only, id) ? find_exercise(newx, id)
+							       : find_exercise(oldx, id);
+
+		if (x && !find_exercise(all, id))
+			json_object_array_add(all, json_object_get(x));
+	}
+	n = json_object_array_length(oldx);
+	for (i = 0; i < n; i++) {
+		json_object *x = json_object_array_get_idx(oldx, i);
+		const char *id = jstr(x, "id");
+
+		if (id && !find_exercise(all, id))
+			json_object_array_add(all, json_object_get(x));
+	}
+	n = json_object_array_length(all);
+	for (i = 0; i < n; i++) {
+		json_object *x = json_object_array_get_idx(all, i);
+
+		points += jnum(x, "points");
+		max += jnum(x, "max_points");
+		passed = passed && exercise_passed(x);
+	}
+	if (olderr && !jstr(o, "grader_error"))
+		json_object_object_add(o, "grader_error", json_object_new_string(olderr));
+	if (jstr(o, "grader_error")) {
+		passed = false;
+		json_object_object_add(o, "specs_hash", NULL);
+	}
+	json_object_object_add(o, "exercises", all);
+	json_object_object_add(o, "points", points_json(points));
+	json_object_object_add(o, "max_points", points_json(max));
+	json_object_object_add(o, "all_passed", json_object_new_boolean(passed));
+	json_object_put(old);
+}
+
+/* Write the report of student (merged into the one there with --only):
+ * atomically, so that an interrupted or failed write leaves the old one. */
+static int write_json(const struct batch_ctx *c, const char *student,
+		      json_object *o, struct err *e)
+{
+	size_t len = 0;
+	const char *s;
+	char *file, *data;
+	int rc;
+
+	if (c->only)
+		merge_previous(c, student, o);
+	s = json_object_to_json_string_length(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (!s)
+		return err_set(e, "cannot serialise the report of '%s'", student);
+	file = xasprintf("%s.json", student);
+	data = xasprintf("%s\n", s);
+	rc = write_atomic(c->reports_dir, file, data, len + 1, e);
+	free(data);
+	free(file);
+	return rc;
+}
+
 /* The report of a submission the grader could not grade: every selected
  * exercise with 0 points, and why in "grader_error". */
 static json_object *failure_json(const struct batch_ctx *c, const char *student,
 				 const char *why)
 {
 	json_object *o = json_object_new_object(), *exs = json_object_new_array();
-	char *path = xasprintf("%s/%s", c->subs_dir, student);
-	size_t i;
+	char *path = xasprintf("%s/%s", c->subs_dir, student), when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i, j;
 
+	/* Every field the schema requires, as report_json would write them
+	 * for exercises that did not build. */
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_object_add(o, "schema_version", json_object_new_int(RESULT_SCHEMA_VERSION));
 	json_object_object_add(o, "grader_version", json_object_new_string(GRADER_VERSION));
 	json_object_object_add(o, "submission", utf8_json(path));
+	json_object_object_add(o, "containment", NULL);
+	json_object_object_add(o, "warnings", json_object_new_array());
+	json_object_object_add(o, "started", json_object_new_string(when));
+	json_object_object_add(o, "wall_ms", json_object_new_int(0));
 	json_object_object_add(o, "points", json_object_new_int(0));
 	json_object_object_add(o, "max_points", points_json(c->max_points));
 	json_object_object_add(o, "all_passed", json_object_new_boolean(0));
 	json_object_object_add(o, "grader_error", utf8_json(why));
 	for (i = 0; i < c->nspecs; i++) {
-		json_object *x;
+		const struct spec *sp = c->specs[i];
+		json_object *x, *tags;
 
-		if (!grade_selected(c->o->only, c->specs[i]->id))
+		if (!grade_selected(c->o->only, sp->id))
 			continue;
 		x = json_object_new_object();
-		json_object_object_add(x, "id", json_object_new_string(c->specs[i]->id));
+		json_object_object_add(x, "id", utf8_json(sp->id));
+		json_object_object_add(x, "title", utf8_json(sp->title ? sp->title : sp->id));
+		json_object_object_add(x, "spec", sp->path ? utf8_json(sp->path) : NULL);
+		tags = json_object_new_array();
+		for (j = 0; sp->tags && sp->tags[j]; j++)
+			json_object_array_add(tags, utf8_json(sp->tags[j]));
+		json_object_object_add(x, "tags", tags);
 		json_object_object_add(x, "points", json_object_new_int(0));
-		json_object_object_add(x, "max_points",
-				       points_json(spec_total_points(c->specs[i])));
+		json_object_object_add(x, "max_points", points_json(spec_total_points(sp)));
 		json_object_object_add(x, "built", json_object_new_boolean(0));
 		json_object_object_add(x, "build_message", utf8_json(why));
+		json_object_object_add(x, "build_output", NULL);
+		json_object_object_add(x, "wall_ms", json_object_new_int(0));
 		json_object_object_add(x, "tests", json_object_new_array());
 		json_object_array_add(exs, x);
 	}
@@ -697,18 +822,25 @@ worker_main(const struct batch_ctx *c, const struct batch_sub *s)
 	go.only = c->o->only;
 	path = xasprintf("%s/%s", c->subs_dir, s->name);
 	result_init(&r);
-	if (grade_submission(c->specs, c->nspecs, path, &go, &r, &e) < 0 ||
-	    write_result(c, s->name, &r, &e) < 0)
+	if (grade_submission(c->specs, c->nspecs, path, &go, &r, &e) < 0)
 		goto fail;
+	if (write_result(c, s->name, &r, &e) < 0)
+		goto write_failed;
 	_exit(0);
 fail:
 	{
 		char *why = xasprintf("grader error: %s", e.msg);
 
 		fail = failure_json(c, s->name, why);
-		write_json(c, s->name, fail, NULL);
+		err_clear(&e);
+		if (write_json(c, s->name, fail, &e) < 0)
+			goto write_failed;
 	}
 	_exit(WORKER_ERROR);
+write_failed:
+	/* The parent says it, once, and stops the batch. */
+	snprintf(c->slot_msg[s->slot], MSG_MAX, "%s", e.msg);
+	_exit(WORKER_WRITE_FAILED);
 }
 
 /* ---- the parent: starting, watching and ending workers -------------------- */
@@ -842,7 +974,7 @@ static void progress_draw(struct progress *p, bool force)
 	fflush(p->out);
 }
 
-static void progress_done(struct progress *p, const struct html_entry *en,
+static void progress_done(struct progress *p, const struct gradebook_entry *en,
 			  int64_t ns)
 {
 	p->done++;
@@ -894,6 +1026,21 @@ static int list_submissions(const char *dir, const char *out_dir,
 	if (*n)
 		qsort(*names, *n, sizeof(**names), cmp_str);
 	return 0;
+}
+
+int batch_count_submissions(const char *submissions_dir, const char *out_dir,
+			    size_t *n, struct err *e)
+{
+	char **names = NULL, *out = out_dir ? xstrdup(out_dir)
+					    : xasprintf("%s/../grades", submissions_dir);
+	size_t i;
+	int rc = list_submissions(submissions_dir, out, &names, n, e);
+
+	for (i = 0; rc == 0 && i < *n; i++)
+		free(names[i]);
+	free(names);
+	free(out);
+	return rc;
 }
 
 /* FNV-1a 64 over each spec file's bytes and length, in order: a changed,
@@ -1009,28 +1156,39 @@ static void finish_worker(struct batch_ctx *c, struct batch_sub *s, int wstatus,
 
 		why = xasprintf("crashed: killed by signal %d (SIG%s)", WTERMSIG(wstatus),
 				name ? name : "?");
+	} else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == WORKER_WRITE_FAILED) {
+		/* Its old report (if any) stands; it is not graded. */
+		if (!c->stop)
+			err_set(&c->stop_err, "%s", c->slot_msg[s->slot][0] ?
+				c->slot_msg[s->slot] : "cannot write a report");
+		c->stop = true;
 	} else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0 &&
 		   WEXITSTATUS(wstatus) != WORKER_ERROR) {
 		why = xasprintf("crashed: exit status %d", WEXITSTATUS(wstatus));
 	}
 	if (why) {
 		json_object *o = failure_json(c, s->name, why);
-		struct err ignored;
+		struct err we;
 
-		/* When even this cannot be written, the row still is. */
-		write_json(c, s->name, o, &ignored);
+		err_clear(&we);
+		if (write_json(c, s->name, o, &we) < 0 && !c->stop) {
+			c->stop = true;
+			c->stop_err = we;
+		}
 		entry_from_json(o, s->name, &s->entry);
+		s->have_entry = true;
 		json_object_put(o);
 		free(why);
-	} else {
+	} else if (!c->stop) {
 		entry_from_file(c->reports_dir, s->name, &s->entry);
+		s->have_entry = true;
 	}
-	s->have_entry = true;
 	s->pid = 0;
 	dir = xasprintf("%s/%zu", c->tmp, s->index);
 	fs_remove_tree(dir, NULL);
 	free(dir);
-	progress_done(p, &s->entry, took);
+	if (s->have_entry)
+		progress_done(p, &s->entry, took);
 }
 
 /* Reap whatever ended: workers get their row, anything else (an orphan we
@@ -1093,6 +1251,13 @@ static int grade_all(struct batch_ctx *c, struct batch_sub **todo, size_t ntodo,
 		if (sigaction(stop[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
 			sigaddset(&set, stop[i]);
 	}
+	c->slot_msg = mmap(NULL, (size_t)jobs * MSG_MAX, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (c->slot_msg == MAP_FAILED) {
+		c->slot_msg = NULL;
+		free(running);
+		return err_sys(e, "cannot map the workers' messages");
+	}
 	sigprocmask(SIG_BLOCK, &set, &c->old_mask);
 	c->slot_netns = xcalloc((size_t)jobs, sizeof(*c->slot_netns));
 	for (i = 0; i < jobs; i++) {
@@ -1107,9 +1272,10 @@ static int grade_all(struct batch_ctx *c, struct batch_sub **todo, size_t ntodo,
 		struct timespec ts;
 		siginfo_t info;
 
-		while (nrunning < (size_t)jobs && next < ntodo) {
+		while (nrunning < (size_t)jobs && next < ntodo && !c->stop) {
 			for (i = 0; running[i]; i++)
 				;
+			c->slot_msg[i][0] = '\0';
 			if (start_worker(c, todo[next], i, p, e) < 0) {
 				rc = -1;
 				break;
@@ -1142,6 +1308,23 @@ static int grade_all(struct batch_ctx *c, struct batch_sub **todo, size_t ntodo,
 		progress_draw(p, false);
 		if (rc < 0 && next < ntodo)
 			next = ntodo; /* no new workers after a failure */
+		if (c->stop)
+			break;
+	}
+	if (c->stop) {
+		/* A report could not be written: the disk is full or the out
+		 * dir gone, and every further report would fail the same way.
+		 * The submissions in progress are left ungraded, as are those
+		 * not started: their reports, if any, stay as they were. */
+		for (i = 0; i < jobs; i++)
+			if (running[i])
+				kill_worker(running[i]->pid);
+		for (i = 0; i < jobs; i++)
+			if (running[i])
+				waitpid(running[i]->pid, NULL, 0);
+		if (e)
+			*e = c->stop_err;
+		rc = -1;
 	}
 	if (sig) {
 		for (i = 0; i < jobs; i++)
@@ -1158,6 +1341,8 @@ static int grade_all(struct batch_ctx *c, struct batch_sub **todo, size_t ntodo,
 			close(c->slot_netns[i]);
 	free(c->slot_netns);
 	c->slot_netns = NULL;
+	munmap(c->slot_msg, (size_t)jobs * MSG_MAX);
+	c->slot_msg = NULL;
 	free(running);
 	sigprocmask(SIG_SETMASK, &c->old_mask, NULL);
 	if (sig) {
@@ -1176,7 +1361,7 @@ int batch_run(struct spec *const *specs, size_t nspecs,
 	struct batch_ctx c;
 	struct progress p;
 	struct batch_sub *subs = NULL, **todo = NULL;
-	struct html_entry *v = NULL;
+	struct gradebook_entry *v = NULL;
 	char **names = NULL, *out_dir;
 	size_t nnames = 0, nsubs = 0, ntodo = 0, nskipped = 0, i;
 	int rc = -1;
@@ -1257,6 +1442,14 @@ int batch_run(struct spec *const *specs, size_t nspecs,
 		}
 	}
 	rc = write_outputs(out_dir, v, nsubs, e);
+	if (rc >= 0 && o->shard_n > 0) {
+		/* merge tells a missing or repeated shard from this. */
+		char *mark = xasprintf("%d/%d\n", o->shard_k, o->shard_n);
+
+		if (write_atomic(out_dir, "shard", mark, strlen(mark), e) < 0)
+			rc = -1;
+		free(mark);
+	}
 	if (rc >= 0 && progress_out) {
 		fprintf(progress_out, "%zu submission%s, %d without full marks: %s/gradebook.csv, "
 			"%s/summary.html\n", nsubs, nsubs == 1 ? "" : "s", rc, out_dir, out_dir);
@@ -1270,7 +1463,7 @@ out:
 	}
 	for (i = 0; subs && i < nsubs; i++) {
 		free(subs[i].name);
-		html_entry_release(&subs[i].entry);
+		gradebook_entry_release(&subs[i].entry);
 	}
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
@@ -1336,11 +1529,141 @@ static int copy_reports(const char *shard, const char *dst, struct err *e)
 	return rc;
 }
 
+static int merge_into(const char *out_dir, const char *const *shard_dirs,
+		      size_t nshards, struct err *e);
+
+/* What merge finds before it copies: shard marks and report names. */
+struct merge_input {
+	const char *dir;
+	int k, n;                /* from DIR/shard; 0 when not a shard */
+	char **names;            /* report file names */
+	size_t nnames;
+};
+
+static int merge_scan(struct merge_input *in, struct err *e)
+{
+	char *src = xasprintf("%s/reports", in->dir), *mark = xasprintf("%s/shard", in->dir);
+	size_t alloc = 0;
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	f = fopen(mark, "re");
+	if (f) {
+		if (fscanf(f, "%d/%d", &in->k, &in->n) != 2 || in->n < 1 ||
+		    in->k < 1 || in->k > in->n)
+			in->k = in->n = 0;
+		fclose(f);
+	}
+	free(mark);
+	d = opendir(src);
+	if (!d) {
+		if (errno == ENOENT)
+			err_set(e, "'%s' is not the output of a batch: no such directory '%s'",
+				in->dir, src);
+		else
+			err_sys(e, "cannot read '%s'", src);
+		free(src);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (!is_report_name(de->d_name))
+			continue;
+		ALLOC_GROW(in->names, in->nnames + 1, alloc);
+		in->names[in->nnames++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	free(src);
+	if (in->nnames)
+		qsort(in->names, in->nnames, sizeof(*in->names), cmp_str);
+	return 0;
+}
+
+/* Warn about shards missing from a set (every input with the same N) and
+ * students in two inputs (the later input's report is kept). */
+static size_t merge_check(struct merge_input *in, size_t n, FILE *warn)
+{
+	size_t nwarn = 0, i, j, k;
+	int setn = 0;
+	bool mixed = false;
+
+	for (i = 0; i < n; i++) {
+		if (!in[i].n)
+			continue;
+		if (setn && in[i].n != setn)
+			mixed = true;
+		setn = in[i].n;
+	}
+	if (setn && !mixed) {
+		for (k = 1; k <= (size_t)setn; k++) {
+			size_t seen = 0;
+
+			for (i = 0; i < n; i++)
+				seen += in[i].k == (int)k;
+			if (!seen || seen > 1) {
+				if (warn)
+					fprintf(warn, "grader: warning: shard %zu/%d %s\n", k, setn,
+						seen ? "is given more than once" : "is missing");
+				nwarn++;
+			}
+		}
+	} else if (mixed) {
+		if (warn)
+			fprintf(warn, "grader: warning: the shards come from batches cut "
+				"into different numbers of slices\n");
+		nwarn++;
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			for (k = 0; k < in[i].nnames; k++) {
+				if (!bsearch(&in[i].names[k], in[j].names, in[j].nnames,
+					     sizeof(char *), cmp_str))
+					continue;
+				if (warn)
+					fprintf(warn, "grader: warning: '%s' is in both '%s' and "
+						"'%s': the report from '%s' is kept\n",
+						in[i].names[k], in[i].dir, in[j].dir, in[j].dir);
+				nwarn++;
+			}
+	return nwarn;
+}
+
 int batch_merge(const char *out_dir, const char *const *shard_dirs,
-		size_t nshards, struct err *e)
+		size_t nshards, const struct batch_merge_opts *mo, struct err *e)
+{
+	struct merge_input *in = xcalloc(nshards + 1, sizeof(*in));
+	size_t i, j, nwarn;
+	int rc = -1;
+
+	for (i = 0; i < nshards; i++) {
+		in[i].dir = shard_dirs[i];
+		if (merge_scan(&in[i], e) < 0)
+			goto out;
+	}
+	nwarn = merge_check(in, nshards, mo ? mo->warn : NULL);
+	if (mo && mo->nwarnings)
+		*mo->nwarnings = nwarn;
+	if (nwarn && mo && mo->strict) {
+		err_set(e, "%zu warning%s and --strict: nothing merged", nwarn,
+			nwarn == 1 ? "" : "s");
+		goto out;
+	}
+	rc = merge_into(out_dir, shard_dirs, nshards, e);
+out:
+	for (i = 0; i < nshards; i++) {
+		for (j = 0; j < in[i].nnames; j++)
+			free(in[i].names[j]);
+		free(in[i].names);
+	}
+	free(in);
+	return rc;
+}
+
+static int merge_into(const char *out_dir, const char *const *shard_dirs,
+		      size_t nshards, struct err *e)
 {
 	char *reports = xasprintf("%s/reports", out_dir);
-	struct html_entry *v = NULL;
+	struct gradebook_entry *v = NULL;
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i;
 	struct dirent *de;

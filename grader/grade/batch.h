@@ -11,6 +11,13 @@
  *                              max, status ("ok", "build failed: ex05",
  *                              "timeout: ex18", "crashed", ...)
  *   OUT/summary.html           self-contained HTML summary
+ *   OUT/shard                  "K/N" with --shard K/N (for merge)
+ *
+ * Every file is written to a temp file and renamed into place. A report
+ * that cannot be written stops the batch at once (-1, e naming the file):
+ * submissions not graded yet keep the report they had, and no gradebook
+ * is written. With only, each existing report keeps its other exercises:
+ * the ones graded are replaced in it (a regrade merges, never replaces).
  *
  * A submission whose report exists and was made with the same specs (a
  * hash of the spec files' bytes recorded in the report's "specs_hash") is
@@ -47,12 +54,28 @@ int batch_run(struct spec *const *specs, size_t nspecs,
 	      char *const *spec_paths, const char *submissions_dir,
 	      const struct batch_opts *o, FILE *progress_out, struct err *e);
 
+/* The number of submissions (subdirectories but hidden ones and out_dir,
+ * NULL: SUBMISSIONS_DIR/../grades) batch_run would find in
+ * submissions_dir. 0, or -1 with e set when it cannot be read. */
+int batch_count_submissions(const char *submissions_dir, const char *out_dir,
+			    size_t *n, struct err *e);
+
+struct batch_merge_opts {
+	FILE *warn;                /* warnings go here, one line each; or NULL */
+	size_t *nwarnings;         /* if not NULL, set to their number */
+	bool strict;               /* any warning: merge nothing, fail */
+};
+
 /* Join the outputs of several shards (each an OUT dir as above) into
  * out_dir: reports copied (symlinks and non-JSON files refused), and
  * gradebook.csv and summary.html made anew from every report in out_dir,
- * by the same code batch_run uses. Returns -1 with e set on failure, else
- * the number of students without full marks. */
+ * by the same code batch_run uses. A batch with --shard K/N leaves
+ * OUT/shard ("K/N"): when every input carries one of the same N, a
+ * missing or repeated K is warned about; a student found in two inputs is
+ * warned about too (the report of the later input is kept). With
+ * mo->strict, a warning merges nothing: -1. Returns -1 with e set on
+ * failure, else the number of students without full marks. */
 int batch_merge(const char *out_dir, const char *const *shard_dirs,
-		size_t nshards, struct err *e);
+		size_t nshards, const struct batch_merge_opts *mo, struct err *e);
 
 #endif

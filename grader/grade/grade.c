@@ -443,6 +443,21 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	if (dirfd >= 0)
 		close(dirfd);
 
+	/* What a run cut short by a limit did before the cut depends on when
+	 * the limit struck: a check that passed on it earns nothing (only the
+	 * verdict below is about the limit). */
+	if (res.verdict >= VERDICT_TIMEOUT && res.verdict <= VERDICT_PROCESS_LIMIT) {
+		for (i = 0; i < rt->nchecks; i++) {
+			struct result_check *c = &rt->checks[i];
+
+			if (c->status != RESULT_PASS)
+				continue;
+			c->status = RESULT_UNCHECKED;
+			c->points = 0;
+			free(c->message);
+			c->message = xstrdup("not judged: the run was cut short by a limit");
+		}
+	}
 	/* A run cut short by a limit, or that could not start, fails the
 	 * test whatever else matched: say why in a check of its own. */
 	if (res.verdict != VERDICT_EXITED &&

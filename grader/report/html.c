@@ -4,124 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "report/html.h"
-
-void html_entry_release(struct html_entry *e)
-{
-	size_t i, j;
-
-	free(e->student);
-	free(e->status);
-	for (i = 0; i < e->nexercises; i++) {
-		struct html_exercise *x = &e->exercises[i];
-
-		free(x->id);
-		for (j = 0; j < x->ntests; j++)
-			free(x->tests[j].name);
-		free(x->tests);
-	}
-	free(e->exercises);
-	memset(e, 0, sizeof(*e));
-}
-
-double html_percent(const struct html_entry *e)
-{
-	double p;
-
-	if (e->max_points <= 0)
-		return e->all_passed ? 100 : 0;
-	p = 100.0 * e->points / e->max_points;
-	return p < 0 ? 0 : p > 100 ? 100 : p;
-}
-
-const char **html_exercise_ids(const struct html_entry *v, size_t n)
-{
-	const char **ids = NULL;
-	size_t nids = 0, alloc = 0, i, j, k;
-
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < v[i].nexercises; j++) {
-			const char *id = v[i].exercises[j].id;
-
-			for (k = 0; k < nids && strcmp(ids[k], id); k++)
-				;
-			if (k < nids)
-				continue;
-			ALLOC_GROW(ids, nids + 2, alloc);
-			ids[nids++] = id;
-		}
-	}
-	if (!ids)
-		ids = xcalloc(1, sizeof(*ids));
-	ids[nids] = NULL;
-	return ids;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most len bytes), or 0 when
- * it is not one: overlong forms, surrogates and values past U+10FFFF are
- * invalid too. */
-static size_t utf8_len(const unsigned char *s, size_t len)
-{
-	size_t need, i;
-	unsigned long c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		need = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 3 && c < 0x800) || (need == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return need;
-}
-
-static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
-
-void html_clean_utf8(struct sbuf *out, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
-
-	while (i < len) {
-		n = utf8_len(p + i, len - i);
-		if (n) {
-			sbuf_add(out, s + i, n);
-			i += n;
-		} else {
-			sbuf_adds(out, replacement);
-			i++;
-		}
-	}
-}
 
 void html_escape(struct sbuf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
+	uint32_t cp;
 
 	while (i < len) {
 		unsigned char c = p[i];
 
-		n = utf8_len(p + i, len - i);
+		n = utf8_seq(p + i, len - i, &cp);
 		if (!n) {
-			sbuf_adds(out, replacement);
+			sbuf_adds(out, UTF8_REPLACEMENT);
 			i++;
 			continue;
 		}
@@ -180,7 +77,7 @@ struct rate {
 	                         exercise (a crashed one counts as failed) */
 };
 
-static const struct html_exercise *find_ex(const struct html_entry *e,
+static const struct gradebook_exercise *find_ex(const struct gradebook_entry *e,
 					   const char *id)
 {
 	size_t i;
@@ -191,7 +88,7 @@ static const struct html_exercise *find_ex(const struct html_entry *e,
 	return NULL;
 }
 
-static void exercise_rates(const struct html_entry *v, size_t n,
+static void exercise_rates(const struct gradebook_entry *v, size_t n,
 			   const char **ids, struct rate **out, size_t *nout)
 {
 	size_t nids, i, k;
@@ -203,7 +100,7 @@ static void exercise_rates(const struct html_entry *v, size_t n,
 	for (k = 0; k < nids; k++) {
 		(*out)[k].id = ids[k];
 		for (i = 0; i < n; i++) {
-			const struct html_exercise *x = find_ex(&v[i], ids[k]);
+			const struct gradebook_exercise *x = find_ex(&v[i], ids[k]);
 
 			if (!x)
 				continue;
@@ -214,7 +111,7 @@ static void exercise_rates(const struct html_entry *v, size_t n,
 	}
 }
 
-static void check_rates(const struct html_entry *v, size_t n,
+static void check_rates(const struct gradebook_entry *v, size_t n,
 			const char **ids, struct rate **out, size_t *nout)
 {
 	struct rate *r = NULL;
@@ -224,7 +121,7 @@ static void check_rates(const struct html_entry *v, size_t n,
 		first = nr;
 		/* Test names of this exercise, in order of first appearance. */
 		for (i = 0; i < n; i++) {
-			const struct html_exercise *x = find_ex(&v[i], ids[k]);
+			const struct gradebook_exercise *x = find_ex(&v[i], ids[k]);
 
 			for (t = 0; x && t < x->ntests; t++) {
 				for (j = first; j < nr && strcmp(r[j].test, x->tests[t].name); j++)
@@ -240,7 +137,7 @@ static void check_rates(const struct html_entry *v, size_t n,
 		}
 		for (j = first; j < nr; j++) {
 			for (i = 0; i < n; i++) {
-				const struct html_exercise *x = find_ex(&v[i], ids[k]);
+				const struct gradebook_exercise *x = find_ex(&v[i], ids[k]);
 
 				if (!x)
 					continue;
@@ -313,13 +210,13 @@ static void head(struct sbuf *o)
 	sbuf_adds(o, "</style>\n</head>\n<body>\n<main>\n");
 }
 
-static void cards(struct sbuf *o, const struct html_entry *v, size_t n)
+static void cards(struct sbuf *o, const struct gradebook_entry *v, size_t n)
 {
 	double *p = xcalloc(n + 1, sizeof(*p)), sum = 0, median = 0;
 	size_t i, full = 0, look = 0;
 
 	for (i = 0; i < n; i++) {
-		p[i] = html_percent(&v[i]);
+		p[i] = gradebook_percent(&v[i]);
 		sum += p[i];
 		full += v[i].all_passed;
 		look += v[i].needs_look;
@@ -385,7 +282,7 @@ static void exercise_chart(struct sbuf *o, const struct rate *r, size_t nr)
 
 /* Histogram of total scores in 10-point bins, 100% a bin of its own:
  * full marks are common and deserve to be seen apart from 90-99. */
-static void score_chart(struct sbuf *o, const struct html_entry *v, size_t n)
+static void score_chart(struct sbuf *o, const struct gradebook_entry *v, size_t n)
 {
 	enum { NBINS = 11 };
 	const int width = 1040, height = 280, left = 50, bottom = 50, top = 24;
@@ -394,7 +291,7 @@ static void score_chart(struct sbuf *o, const struct html_entry *v, size_t n)
 	int b, slot = plot_w / NBINS;
 
 	for (i = 0; i < n; i++) {
-		double p = html_percent(&v[i]);
+		double p = gradebook_percent(&v[i]);
 
 		b = p >= 100 ? 10 : (int)floor(p / 10);
 		bins[b]++;
@@ -457,13 +354,13 @@ static void student_link(struct sbuf *o, const char *name)
 	sbuf_adds(o, "</a>");
 }
 
-static void score_cells(struct sbuf *o, const struct html_entry *e)
+static void score_cells(struct sbuf *o, const struct gradebook_entry *e)
 {
 	sbuf_addf(o, "<td class=\"num\">%g / %g</td><td class=\"num\">%.0f%%</td>",
-		  e->points, e->max_points, html_percent(e));
+		  e->points, e->max_points, gradebook_percent(e));
 }
 
-static void look_table(struct sbuf *o, const struct html_entry *v, size_t n)
+static void look_table(struct sbuf *o, const struct gradebook_entry *v, size_t n)
 {
 	size_t i, look = 0;
 
@@ -521,7 +418,7 @@ static void checks_table(struct sbuf *o, const struct rate *r, size_t nr)
 	sbuf_adds(o, "</tbody>\n</table>\n");
 }
 
-static void all_table(struct sbuf *o, const struct html_entry *v, size_t n)
+static void all_table(struct sbuf *o, const struct gradebook_entry *v, size_t n)
 {
 	size_t i;
 
@@ -545,11 +442,11 @@ static void all_table(struct sbuf *o, const struct html_entry *v, size_t n)
 	sbuf_adds(o, "</tbody>\n</table>\n");
 }
 
-int html_summary(FILE *out, const struct html_entry *v, size_t n,
+int html_summary(FILE *out, const struct gradebook_entry *v, size_t n,
 		 struct err *e)
 {
 	struct sbuf o = SBUF_INIT;
-	const char **ids = html_exercise_ids(v, n);
+	const char **ids = gradebook_exercise_ids(v, n);
 	struct rate *ex, *checks;
 	size_t nex, nchecks;
 	int ret = 0;

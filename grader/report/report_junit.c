@@ -1,4 +1,4 @@
-/* report_junit.c - Ant JUnit XML (see /work/shared/schemas/junit.xsd): a
+/* report_junit.c - Ant JUnit XML (tests/schemas/junit.xsd is its schema): a
  * <testsuites> with one <testsuite> per exercise and one <testcase> per
  * test.
  *

@@ -13,6 +13,7 @@ trap 'rm -rf "$root"' EXIT
 # The grader's temp dirs go here: it must be empty after every run.
 export TMPDIR="$root/tmp"
 mkdir "$TMPDIR"
+repo=$PWD
 cd "$root" || exit 1
 
 # ---- the spec ---------------------------------------------------------------
@@ -109,9 +110,31 @@ strays() {
 	[ -z "$found" ]
 }
 
+# After a signal, the grader's watcher removes its temp dir once every
+# process of it has ended: give it a moment.
 nothing_left() {
+	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ -z "$(ls -A "$TMPDIR")" ] && strays >/dev/null && return 0
+		sleep 0.1
+	done
 	[ -z "$(ls -A "$TMPDIR")" ] || { echo "# left in TMPDIR:"; ls -la "$TMPDIR"; return 1; }
 	strays
+}
+
+# validate DIR: every report in DIR/reports matches the one JSON schema.
+schema=$repo/grader/report/report-schema.json
+validate() {
+	/usr/bin/python3 - "$schema" "$1"/reports/*.json <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft202012Validator(schema)
+bad = 0
+for path in sys.argv[2:]:
+    for e in v.iter_errors(json.load(open(path))):
+        print("#  %s: %s: %s" % (path, "/".join(map(str, e.absolute_path)), e.message[:200]))
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
 }
 
 # A fingerprint of every report: name, inode, checksum.
@@ -142,6 +165,7 @@ worker_of() {
 "$GRADER" batch specs subs -j 4 --out out >run.out 2>run.err
 st=$?
 check "batch exits 1 when some submissions lose points (got $st)" [ "$st" -eq 1 ]
+check "every report matches the JSON schema (grader/report/report-schema.json)" validate out
 check "gradebook rows, points and statuses" diff -u expected.csv out/gradebook.csv
 check "one JSON report per submission, nothing else" \
 	[ "$(ls out/reports | wc -l)" -eq 6 ]
@@ -208,7 +232,8 @@ check "shards split the class" \
 check "shards do not overlap" [ -z "$( (ls shard1/reports; ls shard2/reports) | sort | uniq -d)" ]
 "$GRADER" merge merged shard1 shard2 >merge.out 2>&1
 st=$?
-check "merge exits 0 (got $st)" [ "$st" -eq 0 ]
+check "merge exits 1 as the batch does: some without full marks (got $st)" [ "$st" -eq 1 ]
+check "merge of a complete set warns of nothing" test ! -s merge.out
 check "merge of the shards equals the single run" diff -u out/gradebook.csv merged/gradebook.csv
 check "merge copies every report" [ "$(ls merged/reports | wc -l)" -eq 6 ]
 check "merge writes the same summary page" cmp -s out/summary.html merged/summary.html
@@ -221,8 +246,8 @@ check "merge says which file and why" grep -q "refusing to copy '.*mallory.json'
 rm shard2/reports/mallory.json
 "$GRADER" merge merged3 shard1 nosuchdir >merge.out 2>&1
 st=$?
-check "merge of a missing shard fails (exit $st)" [ "$st" -eq 3 ]
-check "merge names the missing shard" grep -q "cannot read 'nosuchdir/reports'" merge.out
+check "merge of a shard dir that does not exist: usage error (exit $st)" [ "$st" -eq 2 ]
+check "merge names the missing dir" grep -q "no such directory 'nosuchdir'" merge.out
 check "no temp dir or process left after shards" nothing_left
 
 # ---- a worker that crashes, a batch that is interrupted ---------------------
@@ -240,6 +265,7 @@ check "the crash is in the gradebook" \
 check "the others are graded" grep -q '^zoe,2,1,3,3,ok$' crash/gradebook.csv
 check "the crash has a report" grep -q '"grader_error":"crashed: killed by signal 9 (SIGKILL)' crash/reports/dave.json
 check "no temp dir or process left after a crash" nothing_left
+check "every report, the crash's too, matches the JSON schema" validate crash
 "$GRADER" batch specs subs2 -j 2 --out crash >/dev/null 2>crash2.err
 check "a crashed submission is graded again on the next run" grep -q '^graded dave: 1/3' crash2.err
 

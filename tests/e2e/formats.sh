@@ -1,12 +1,12 @@
 #!/bin/sh
 # formats.sh - every report format, written by the real binary and read
 # back by a tool that did not write it: JUnit through xmllint and the Ant
-# JUnit schema, TAP through prove, JSON through jq (and jsonschema when
-# python3 has it); the exit codes 0, 1, 2 and 3 end to end; and the
-# platform wrappers in tests/platform/ run against temporary directory
-# layouts: the Gradescope zip (setup.sh builds from it, run_autograder on a
-# passing, a nested, a non-building submission and a failing grader),
-# PrairieLearn's grade.sh and GitHub Classroom's grade.sh and workflow.
+# JUnit schema, TAP through prove, JSON through jq and jsonschema; the
+# exit codes 0, 1, 2 and 3 end to end; and the platform wrappers in
+# tests/platform/ run against temporary directory layouts: the Gradescope
+# zip (setup.sh builds from it, run_autograder on a passing, a nested, a
+# non-building submission and a failing grader), PrairieLearn's grade.sh
+# and GitHub Classroom's grade.sh and workflow.
 . "$(dirname "$0")/lib.sh"
 set -u
 repo=$PWD
@@ -24,12 +24,9 @@ for t in xmllint prove jq zip; do
 	command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 done
 check "checking tools installed (missing:${missing:- none}; make deps-test)" test -z "$missing"
-xsd="$(cd .. && pwd)/shared/schemas/junit.xsd"
-if [ -f "$xsd" ]; then
-	ok "JUnit schema found at $xsd"
-else
-	not_ok "JUnit schema missing: expected at $xsd (../shared/schemas/junit.xsd from the repository root)"
-fi
+# Vendored with its licence (tests/schemas/README.md).
+xsd=$repo/tests/schemas/junit.xsd
+check "JUnit schema found at tests/schemas/junit.xsd" test -f "$xsd"
 schema=$repo/grader/report/report-schema.json
 # Debian's python3 with python3-jsonschema and python3-yaml (make
 # deps-test installs them); another python3 on PATH may lack them.
@@ -99,7 +96,8 @@ EOF
 			cat "$tmp/schema.out"
 		fi
 	else
-		ok "$2: JSON report validates against grader/report/report-schema.json # SKIP python3 with jsonschema not available"
+		# make check installs it: missing is a failure, not a skip.
+		not_ok "$2: JSON report validates against grader/report/report-schema.json (python3-jsonschema missing: make deps-test)"
 	fi
 }
 
@@ -311,7 +309,8 @@ if command -v unzip >/dev/null 2>&1; then
 	check "zip: setup.sh and run_autograder are executable" \
 		sh -c 'grep -q "^-rwx.* setup.sh$" "$1" && grep -q "^-rwx.* run_autograder$" "$1"' _ "$tmp/zip.list"
 else
-	# perl's core IO::Uncompress::Unzip: no unzip on the CI image.
+	# make deps-test installs unzip; without it, perl's core
+	# IO::Uncompress::Unzip extracts, so that the rest still runs.
 	perl -MIO::Uncompress::Unzip=\$UnzipError -MFile::Path=make_path -MFile::Basename=dirname -e '
 		my ($zip, $dir) = @ARGV;
 		my $u = IO::Uncompress::Unzip->new($zip) or die "unzip: $UnzipError\n";
@@ -326,7 +325,7 @@ else
 			print $fh $buf while $u->read($buf) > 0;
 			close $fh;
 		}' "$zip" "$tmp/ag/source"
-	ok "zip: setup.sh and run_autograder are executable # SKIP no unzip to list modes"
+	not_ok "zip: setup.sh and run_autograder are executable (unzip missing: make deps-test)"
 fi
 src=$tmp/ag/source
 check "zip: setup.sh and run_autograder at the top" test -f "$src/setup.sh" -a -f "$src/run_autograder"
@@ -490,9 +489,10 @@ check_pl_fallback() {
 pl=$tmp/pl-nostudent
 mkdir -p "$pl"
 GRADE_ROOT=$pl GRADER_BIN=$GRADER sh tests/platform/prairielearn/grade.sh >/dev/null 2>&1
-check_pl_fallback "$pl" "no student files (real grader, exit 3)" "$?" "internal error"
+# A missing submission dir is a usage error of the grader (exit 2).
+check_pl_fallback "$pl" "no student files (real grader, exit 2)" "$?" "misconfigured"
 check "grade.sh, no student files: the grader's message in output" \
-	jqe '.output | test("cannot grade")' "$pl/results/results.json"
+	jqe '.output | test("no such directory")' "$pl/results/results.json"
 pl=$tmp/pl-badopt
 mkdir -p "$pl/student"
 GRADE_ROOT=$pl GRADER_BIN=$GRADER sh tests/platform/prairielearn/grade.sh --only ex99 >/dev/null 2>&1
@@ -576,7 +576,7 @@ EOF
 		sed 's/^/#   /' "$tmp/wf.out"
 	fi
 else
-	ok "workflow: valid YAML, named as Classroom requires # SKIP python3 with PyYAML not available"
+	not_ok "workflow: valid YAML, named as Classroom requires (python3-yaml missing: make deps-test)"
 fi
 
 # ---- the platforms show only what they should (issue 12, items 5-9) ----------

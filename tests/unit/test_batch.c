@@ -12,6 +12,7 @@
 
 #include "grade/batch.h"
 #include "base/fsutil.h"
+#include "base/utf8.h"
 #include "report/html.h"
 #include "exec/sandbox.h"
 #include "base/util.h"
@@ -159,7 +160,7 @@ static int merge(const char *out, const char *a, const char *b, struct err *e)
 	int rc;
 
 	err_clear(e);
-	rc = batch_merge(o, shards, b ? 2 : 1, e);
+	rc = batch_merge(o, shards, b ? 2 : 1, NULL, e);
 	free(o);
 	free(pa);
 	free(pb);
@@ -281,7 +282,7 @@ START_TEST(test_html_escape)
 	html_url_escape(&sb, "a b/\"c\"%.json", 13);
 	ck_assert_str_eq(sbuf_str(&sb), "a%20b%2F%22c%22%25.json");
 	sbuf_reset(&sb);
-	html_clean_utf8(&sb, "ok \xc3\xa9 \xff<", 8);
+	utf8_clean(&sb, "ok \xc3\xa9 \xff<", 8);
 	ck_assert_str_eq(sbuf_str(&sb), "ok \xc3\xa9 \xef\xbf\xbd<");
 	sbuf_release(&sb);
 }
@@ -317,11 +318,11 @@ END_TEST
 
 START_TEST(test_html_rates)
 {
-	struct html_entry v[2];
-	struct html_test t1[] = { { "a", true }, { "b", false } };
-	struct html_test t2[] = { { "a", false }, { "b", false } };
-	struct html_exercise x1 = { "ex01", 1, 2, false, t1, 2 };
-	struct html_exercise x2 = { "ex01", 0, 2, false, t2, 2 };
+	struct gradebook_entry v[2];
+	struct gradebook_test t1[] = { { "a", true }, { "b", false } };
+	struct gradebook_test t2[] = { { "a", false }, { "b", false } };
+	struct gradebook_exercise x1 = { "ex01", 1, 2, false, t1, 2 };
+	struct gradebook_exercise x2 = { "ex01", 0, 2, false, t2, 2 };
 	const char **ids;
 	char *buf = NULL;
 	size_t len = 0;
@@ -341,9 +342,9 @@ START_TEST(test_html_rates)
 	v[1].status = "ok";
 	v[1].exercises = &x2;
 	v[1].nexercises = 1;
-	ck_assert(html_percent(&v[0]) == 50);
-	ck_assert(html_percent(&v[1]) == 100); /* nothing to score: passed */
-	ids = html_exercise_ids(v, 2);
+	ck_assert(gradebook_percent(&v[0]) == 50);
+	ck_assert(gradebook_percent(&v[1]) == 100); /* nothing to score: passed */
+	ids = gradebook_exercise_ids(v, 2);
 	ck_assert_str_eq(ids[0], "ex01");
 	ck_assert_ptr_null(ids[1]);
 	free(ids);

@@ -21,23 +21,59 @@
 
 static const enum sbx_level levels[] = { SBX_L1, SBX_L2, SBX_L3 };
 static char fixture[4096];
+static char fixture_dir[64];
 static char mark[64];
 static char *workdir;
 
-static void setup(void)
+/* The fixture runs as the student uid, which may not traverse the
+ * checkout (a clone in a 0700 dir from mktemp -d, or under /root): main()
+ * copies it into a fresh world-traversable dir under /tmp for every test
+ * case, and removes it at the end. Returns 0, or -1 with a message. */
+static int fixture_copy(void)
 {
 	const char *dir = getenv("FIXTURES");
+	char src[4096], buf[65536];
+	ssize_t n = 0;
+	int in, out = -1;
+
+	snprintf(src, sizeof(src), "%s/fixture", dir ? dir : "build/fixture");
+	snprintf(fixture_dir, sizeof(fixture_dir), "/tmp/grader-test-fixture.XXXXXX");
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || !mkdtemp(fixture_dir)) {
+		fprintf(stderr, "cannot copy the fixture '%s': %s\n", src, strerror(errno));
+		fixture_dir[0] = '\0';
+		goto fail;
+	}
+	snprintf(fixture, sizeof(fixture), "%s/fixture", fixture_dir);
+	out = open(fixture, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	while (out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	if (out < 0 || n < 0 || fchmod(out, 0755) < 0 || close(out) < 0 ||
+	    chmod(fixture_dir, 0755) < 0) {
+		fprintf(stderr, "cannot copy the fixture to '%s': %s\n", fixture, strerror(errno));
+		goto fail;
+	}
+	close(in);
+	return 0;
+fail:
+	if (in >= 0)
+		close(in);
+	return -1;
+}
+
+static void fixture_remove(void)
+{
+	if (!fixture_dir[0])
+		return;
+	unlink(fixture);
+	rmdir(fixture_dir);
+}
+
+static void setup(void)
+{
 	struct err e;
 
-	snprintf(fixture, sizeof(fixture), "%s/fixture",
-		 dir ? dir : "build/fixture");
-	if (fixture[0] != '/') {
-		char cwd[2048];
-
-		ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-		snprintf(fixture, sizeof(fixture), "%s/%s/fixture", cwd,
-			 dir ? dir : "build/fixture");
-	}
 	ck_assert_int_eq(access(fixture, X_OK), 0);
 	snprintf(mark, sizeof(mark), "GRADER_TEST_MARK=%d-%ld", (int)getpid(), (long)random());
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -429,6 +465,8 @@ START_TEST(test_pids_are_the_programs)
 
 	prepare(&r, _i, true);
 	run_fixture(&r, NULL, 0, "pids", NULL, NULL);
+	ck_assert_ptr_nonnull(r.res.tree);
+	ck_assert_uint_ge(r.res.tree->nprocs, 1);
 	snprintf(expect, sizeof(expect), "%d %d\n", r.res.tree->procs[0]->pid,
 		 r.res.tree->reaper_pid);
 	ck_assert_str_eq(sbuf_str(&r.res.out), expect);
@@ -728,11 +766,17 @@ static Suite *run_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(run_suite());
+	SRunner *sr;
 	int failed;
 
+	if (fixture_copy() < 0) {
+		fixture_remove();
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(run_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	fixture_remove();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
