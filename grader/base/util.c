@@ -376,3 +376,29 @@ void util_strv_free(char **v)
 		free(v[i]);
 	free(v);
 }
+
+char *util_join_argv(char *const *argv)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	for (i = 0; argv[i]; i++) {
+		const char *a = argv[i];
+
+		if (i)
+			sbuf_addc(&sb, ' ');
+		if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+			sbuf_adds(&sb, a);
+			continue;
+		}
+		sbuf_addc(&sb, '\'');
+		for (; *a; a++) {
+			if (*a == '\'')
+				sbuf_adds(&sb, "'\\''");
+			else
+				sbuf_addc(&sb, *a);
+		}
+		sbuf_addc(&sb, '\'');
+	}
+	return sbuf_detach(&sb, NULL);
+}

@@ -91,4 +91,9 @@ int util_signal_number(const char *name);
  * 128 + the signal number; -1 for a status that is neither (stopped). */
 int util_shell_status(int wstatus);
 
+/* argv as a shell would read it back: words joined by spaces, each
+ * quoted with '' when it holds anything a shell treats specially. The
+ * caller frees it. */
+char *util_join_argv(char *const *argv);
+
 #endif

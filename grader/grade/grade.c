@@ -80,31 +80,6 @@ bool grade_selected(const char *const *only, const char *id)
 	return false;
 }
 
-static char *join_argv(char *const *argv)
-{
-	struct sbuf sb = SBUF_INIT;
-	size_t i;
-
-	for (i = 0; argv[i]; i++) {
-		const char *a = argv[i];
-
-		if (i)
-			sbuf_addc(&sb, ' ');
-		if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
-			sbuf_adds(&sb, a);
-			continue;
-		}
-		sbuf_addc(&sb, '\'');
-		for (; *a; a++) {
-			if (*a == '\'')
-				sbuf_adds(&sb, "'\\''");
-			else
-				sbuf_addc(&sb, *a);
-		}
-		sbuf_addc(&sb, '\'');
-	}
-	return sbuf_detach(&sb, NULL);
-}
 
 static void copy_stream(struct result_stream *dst, struct sbuf *src, uint64_t total)
 {
@@ -174,7 +149,7 @@ static int build_exercise(const struct spec *s, const struct lang *lang, const c
 		cmd = xasprintf("%s %s", argv[0], src);
 		free(src);
 	} else {
-		cmd = s->build_shell ? xstrdup(s->build_shell) : join_argv(argv);
+		cmd = s->build_shell ? xstrdup(s->build_shell) : util_join_argv(argv);
 	}
 	if (res.verdict == VERDICT_EXITED && WIFEXITED(res.root_wstatus) &&
 	    WEXITSTATUS(res.root_wstatus) == 0) {
@@ -305,47 +280,6 @@ static void leave_workroot(const char *dir, const char *tmp, bool keep)
 	fs_remove_tree(dir, NULL);
 }
 
-/* The program "./ID" in a test's command, as the language runs it:
- * argv[0] replaced by the language's run argv ("python3 ex02.py"), and
- * in a shell command every word "./ID" by the same, quoted. Returns a
- * new argv (free with lang_argv_free), or NULL: run the command as
- * written. *shell gets a new shell string (caller frees) or NULL. */
-static char **lang_command(const struct lang *lang, const struct spec *s,
-			   const struct spec_test *t, char **shell)
-{
-	char *prog;
-	char **v = NULL;
-
-	*shell = NULL;
-	if (!lang || !lang->run)
-		return NULL;
-	prog = xasprintf("./%s", s->id);
-	if (t->argv && !strcmp(t->argv[0], prog)) {
-		v = lang_expand_argv(lang->run, s->id, t->argv + 1);
-	} else if (t->shell) {
-		char **run = lang_expand_argv(lang->run, s->id, NULL);
-		char *words = join_argv(run);
-		struct sbuf sb = SBUF_INIT;
-		const char *p = t->shell, *q;
-		size_t plen = strlen(prog);
-
-		while ((q = strstr(p, prog))) {
-			bool start = q == t->shell || strchr(" \t\n;&|(`", q[-1]);
-			bool end = !q[plen] || strchr(" \t\n;&|)`<>", q[plen]);
-
-			sbuf_add(&sb, p, (size_t)(q - p));
-			sbuf_adds(&sb, start && end ? words : prog);
-			p = q + plen;
-		}
-		sbuf_adds(&sb, p);
-		*shell = sbuf_detach(&sb, NULL);
-		free(words);
-		lang_argv_free(run);
-	}
-	free(prog);
-	return v;
-}
-
 static int run_test(const struct spec *s, const struct lang *lang, const struct spec_test *t,
 		    const char *built_dir, const char *tmp, size_t index,
 		    const struct grade_opts *o, struct result_test *rt, struct err *e)
@@ -383,7 +317,7 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	}
 	fill_skipped_test(t, lang, rt);
 	memset(&req, 0, sizeof(req));
-	lang_argv = lang_command(lang, s, t, &lang_shell);
+	lang_argv = lang_command(lang, s->id, t->argv, t->shell, &lang_shell);
 	if (t->shell) {
 		shell_argv[2] = lang_shell ? lang_shell : t->shell;
 		req.argv = shell_argv;
@@ -408,7 +342,7 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 		return -1;
 	}
 
-	rt->command = t->shell ? xstrdup(shell_argv[2]) : join_argv(req.argv);
+	rt->command = t->shell ? xstrdup(shell_argv[2]) : util_join_argv(req.argv);
 	lang_argv_free(lang_argv);
 	free(lang_shell);
 	if (t->stdin_data && t->stdin_len) {

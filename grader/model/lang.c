@@ -82,9 +82,9 @@ const struct lang *lang_detect(const struct lang_table *t, const char *dir,
 	}
 	if (dfd >= 0)
 		close(dfd);
-	if (nfound == 0)
+	if (why && nfound == 0)
 		sbuf_addf(why, "no %s in the submission", sbuf_str(&names));
-	else if (nfound > 1)
+	else if (why && nfound > 1)
 		sbuf_addf(why, "%s%s are both there: the grader does not guess, keep "
 			  "only the one to grade", nfound == 2 ? "" : "all of ",
 			  sbuf_str(&present));
@@ -193,3 +193,40 @@ bool lang_untouched(const struct lang_table *t, const struct lang *l, const char
 	free(src);
 	return same;
 }
+
+char **lang_command(const struct lang *lang, const char *id, char *const *argv,
+		    const char *shell_cmd, char **shell)
+{
+	char *prog;
+	char **v = NULL;
+
+	*shell = NULL;
+	if (!lang || !lang->run)
+		return NULL;
+	prog = xasprintf("./%s", id);
+	if (argv && !strcmp(argv[0], prog)) {
+		v = lang_expand_argv(lang->run, id, argv + 1);
+	} else if (shell_cmd) {
+		char **run = lang_expand_argv(lang->run, id, NULL);
+		char *words = util_join_argv(run);
+		struct sbuf sb = SBUF_INIT;
+		const char *p = shell_cmd, *q;
+		size_t plen = strlen(prog);
+
+		while ((q = strstr(p, prog))) {
+			bool start = q == shell_cmd || strchr(" \t\n;&|(`", q[-1]);
+			bool end = !q[plen] || strchr(" \t\n;&|)`<>", q[plen]);
+
+			sbuf_add(&sb, p, (size_t)(q - p));
+			sbuf_adds(&sb, start && end ? words : prog);
+			p = q + plen;
+		}
+		sbuf_adds(&sb, p);
+		*shell = sbuf_detach(&sb, NULL);
+		free(words);
+		lang_argv_free(run);
+	}
+	free(prog);
+	return v;
+}
+

@@ -73,7 +73,8 @@ const struct lang *lang_find(const struct lang_table *t, const char *name);
 /* Which language exercise id is handed in as, in dir: the row whose
  * source exists there. Returns it, or NULL with a message for a student
  * in why (*nfound, when not NULL, says how many sources were there): no source at all ("no ex02.c or ex02.py in the submission"),
- * or several ("both ex02.c and ex02.py are there: keep one"). */
+ * or several ("both ex02.c and ex02.py are there: keep one"). why may
+ * be NULL. */
 const struct lang *lang_detect(const struct lang_table *t, const char *dir,
 			       const char *id, size_t *nfound, struct sbuf *why);
 
@@ -89,5 +90,14 @@ char *lang_expand(const char *tmpl, const char *id);
  * NULL) appended; free with lang_argv_free(). */
 char **lang_expand_argv(char *const *tmpl, const char *id, char *const *extra);
 void lang_argv_free(char **argv);
+
+/* The program "./ID" in a test's command (argv, or the shell string
+ * shell_cmd), as the language runs it:
+ * argv[0] replaced by the language's run argv ("python3 ex02.py"), and
+ * in a shell command every word "./ID" by the same, quoted. Returns a
+ * new argv (free with lang_argv_free), or NULL: run the command as
+ * written. *shell gets a new shell string (caller frees) or NULL. */
+char **lang_command(const struct lang *lang, const char *id, char *const *argv,
+		    const char *shell_cmd, char **shell);
 
 #endif

@@ -29,10 +29,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "grade.h"
-#include "spec.h"
-#include "util.h"
+#include "base/fsutil.h"
+#include "grade/grade.h"
+#include "load/lang.h"
+#include "load/spec.h"
+#include "base/util.h"
 
 /* Run argv in dir; returns the wall time in ns, or -1 when it could not
  * start. Stdin is fed while stdout and stderr are drained (one poll loop,
@@ -154,6 +155,12 @@ static int cmd_run(int argc, char **argv)
 		size_t j;
 		int to = 0;
 
+		struct lang_table *langs = NULL;
+		const struct lang *lang = NULL;
+		char **lang_build = NULL;
+
+		if (s)
+			lang_table_load_dir(s->dir, &langs, &diags);
 		spec_diags_release(&diags);
 		if (!s) {
 			fprintf(stderr, "intrinsic: cannot load '%s'\n", argv[i]);
@@ -166,8 +173,15 @@ static int cmd_run(int argc, char **argv)
 			fprintf(stderr, "intrinsic: %s\n", e.msg);
 			return 3;
 		}
+		/* The language as the grader picks it (model/lang.h). */
+		if (langs)
+			lang = lang_detect(langs, dir, s->id, NULL, NULL);
+		if (lang && lang->build)
+			lang_build = lang_expand_argv(lang->build, s->id, NULL);
 		if (!s->no_build) {
-			if (s->build_shell) {
+			if (lang_build) {
+				bargv = lang_build;
+			} else if (s->build_shell) {
 				sh_argv[2] = s->build_shell;
 				bargv = sh_argv;
 			} else if (s->build) {
@@ -176,10 +190,11 @@ static int cmd_run(int argc, char **argv)
 				make_argv[1] = s->id;
 				bargv = make_argv;
 			}
-			env = grade_env(NULL, NULL, dir);
+			env = grade_env(NULL, lang, dir);
 			build = run_direct(bargv, dir, env, NULL, 0, 60000000000LL, &to);
 			grade_env_free(env);
 		}
+		lang_argv_free(lang_build);
 		for (j = 0; j < s->ntests; j++) {
 			const struct spec_test *te = &s->tests[j];
 			struct spec_limits l;
@@ -189,12 +204,17 @@ static int cmd_run(int argc, char **argv)
 				fs_write_file(dir, te->files[k].path, te->files[k].content,
 					      te->files[k].len, (uid_t)-1, (gid_t)-1, &e);
 			spec_effective_limits(s, te, &l);
-			env = grade_env(te, NULL, dir);
-			sh_argv[2] = te->shell;
-			t = run_direct(te->shell ? sh_argv : te->argv, dir, env,
+			char *lshell = NULL;
+			char **largv = lang_command(lang, s->id, te->argv, te->shell, &lshell);
+
+			env = grade_env(te, lang, dir);
+			sh_argv[2] = lshell ? lshell : te->shell;
+			t = run_direct(te->shell ? sh_argv : largv ? largv : te->argv, dir, env,
 				       te->stdin_data, te->stdin_data ? te->stdin_len : 0,
 				       l.wall_ns, &to);
 			grade_env_free(env);
+			lang_argv_free(largv);
+			free(lshell);
 			if (t > 0)
 				tests += t;
 		}
@@ -207,6 +227,7 @@ static int cmd_run(int argc, char **argv)
 		fs_remove_tree(dir, NULL);
 		free(dir);
 		spec_free(s);
+		lang_table_free(langs);
 	}
 	fs_remove_tree(tmp, NULL);
 	free(tmp);

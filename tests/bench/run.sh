@@ -169,7 +169,7 @@ have_intrinsic=1
 # shellcheck disable=SC2046
 $CC -std=c11 -D_GNU_SOURCE -O2 -iquote grader -o "$T/bin/intrinsic" \
 	tests/bench/intrinsic.c "$build/libgrader.a" \
-	$(pkg-config --libs yaml-0.1 json-c 2>/dev/null) -lm 2>"$T/err" || {
+	$(pkg-config --libs yaml-0.1 json-c libseccomp 2>/dev/null) -lm -pthread 2>"$T/err" || {
 	have_intrinsic=0
 	note "cannot link tests/bench/intrinsic.c with $build/libgrader.a: $(head -n 1 "$T/err")"
 }
@@ -359,6 +359,40 @@ EOF
 	done
 fi
 
+# ---- the Python reference solutions --------------------------------------
+# The same specs, the eighteen handed in as exNN.py: the grader against the
+# same test runs of python3 without it (intrinsic picks the language as the
+# grader does).
+pysol_state="n/a (no Python solutions)"
+if [ "$nspecs" -gt 0 ] && [ -d tests/solutions/python ]; then
+	echo "bench: the Python solutions against $nspecs specs x $SLOW runs..." >&2
+	mkdir -p "$T/pysolutions"
+	cp tests/solutions/python/ex*.py "$T/pysolutions/"
+	r=1
+	while [ "$r" -le "$SLOW" ]; do
+		_s=$(now)
+		"$G" run "$@" "$T/pysolutions" --no-color --format text >"$T/pyrep" 2>"$T/err"
+		rc=$?
+		t=$(($(now) - _s))
+		if [ "$rc" -eq 0 ]; then
+			add pysol $t
+		else
+			pysol_state="n/a (no run where every Python solution passed)"
+			note "the Python solutions did not all pass in one run (grader exit $rc): $(grep -m 1 -A 3 '^  FAIL' "$T/pyrep" | tr -s ' \n' ' ')"
+		fi
+		if [ "$have_intrinsic" = 1 ]; then
+			"$T/bin/intrinsic" run "$T/pysolutions" "$@" >"$T/pyintr" 2>"$T/err" || true
+			if read -r _ b t2 _ _ <<EOF
+$(grep '^total ' "$T/pyintr")
+EOF
+			then
+				add pyintr $((b + t2))
+			fi
+		fi
+		r=$((r + 1))
+	done
+fi
+
 # ---- the solutions with exercises in parallel -------------------------------
 
 if [ "$nspecs" -gt 0 ] && [ -s "$T/samples.sol" ]; then
@@ -521,6 +555,12 @@ if [ -s "$T/samples.sol" ]; then
 else
 	printf '  %-46s %s\n' "grade the solutions" "$sol_state"
 fi
+if [ -s "$T/samples.pysol" ]; then
+	row "grade the Python solutions ($nspecs specs)" pysol sec pyintr
+	row "intrinsic floor: python3 compile checks + test runs" pyintr sec
+else
+	printf '  %-46s %s\n' "grade the Python solutions" "$pysol_state"
+fi
 if [ -s "$T/samples.solpar" ]; then
 	row "  with exercises in parallel (run -j 4)" solpar sec sol
 	row "  the slowest exercise alone ($slowest_id)" slowest sec
@@ -595,6 +635,14 @@ if [ -n "$over" ]; then
 		"$(awk -v o="$over" 'BEGIN { print (o <= 300000000) ? 1 : 0 }')"
 else
 	goal "solutions <= intrinsic floor + 0.3 s" "not measured: $sol_state" ""
+fi
+over=$(paired diff pysol pyintr)
+if [ -n "$over" ]; then
+	goal "$nspecs Python solutions <= intrinsic floor + 0.3 s" \
+		"$(sec "$(median pysol)") s, floor $(sec "$(median pyintr)") s: +$(sec "$over") s" \
+		"$(awk -v o="$over" 'BEGIN { print (o <= 300000000) ? 1 : 0 }')"
+else
+	goal "Python solutions <= intrinsic floor + 0.3 s" "not measured: $pysol_state" ""
 fi
 if [ -s "$T/samples.solpar" ] && [ -s "$T/samples.slowest" ]; then
 	_p=$(median solpar)
