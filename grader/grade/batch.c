@@ -696,57 +696,59 @@ static int write_json(const struct batch_ctx *c, const char *student,
 }
 
 /* The report of a submission the grader could not grade: every selected
- * exercise with 0 points, and why in "grader_error". */
+ * exercise with 0 points, and why in "grader_error". Made as any report
+ * is, by report_json from a struct result: one model, one schema. */
 static json_object *failure_json(const struct batch_ctx *c, const char *student,
 				 const char *why)
 {
-	json_object *o = json_object_new_object(), *exs = json_object_new_array();
-	char *path = xasprintf("%s/%s", c->subs_dir, student), when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	size_t i, j;
+	struct result r;
+	json_object *o = NULL;
+	char *buf = NULL;
+	size_t len = 0, i, j;
+	FILE *m;
+	struct err e;
 
-	/* Every field the schema requires, as report_json would write them
-	 * for exercises that did not build. */
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_object_add(o, "schema_version", json_object_new_int(RESULT_SCHEMA_VERSION));
-	json_object_object_add(o, "grader_version", json_object_new_string(GRADER_VERSION));
-	json_object_object_add(o, "submission", utf8_json(path));
-	json_object_object_add(o, "containment", NULL);
-	json_object_object_add(o, "warnings", json_object_new_array());
-	json_object_object_add(o, "started", json_object_new_string(when));
-	json_object_object_add(o, "wall_ms", json_object_new_int(0));
-	json_object_object_add(o, "points", json_object_new_int(0));
-	json_object_object_add(o, "max_points", points_json(c->max_points));
-	json_object_object_add(o, "all_passed", json_object_new_boolean(0));
-	json_object_object_add(o, "grader_error", utf8_json(why));
+	result_init(&r);
+	r.submission = xasprintf("%s/%s", c->subs_dir, student);
+	r.grader_version = xstrdup(GRADER_VERSION);
+	r.started = time(NULL);
 	for (i = 0; i < c->nspecs; i++) {
 		const struct spec *sp = c->specs[i];
-		json_object *x, *tags;
+		struct result_exercise *x;
 
 		if (!grade_selected(c->o->only, sp->id))
 			continue;
-		x = json_object_new_object();
-		json_object_object_add(x, "id", utf8_json(sp->id));
-		json_object_object_add(x, "title", utf8_json(sp->title ? sp->title : sp->id));
-		json_object_object_add(x, "spec", sp->path ? utf8_json(sp->path) : NULL);
-		tags = json_object_new_array();
-		for (j = 0; sp->tags && sp->tags[j]; j++)
-			json_object_array_add(tags, utf8_json(sp->tags[j]));
-		json_object_object_add(x, "tags", tags);
-		json_object_object_add(x, "points", json_object_new_int(0));
-		json_object_object_add(x, "max_points", points_json(spec_total_points(sp)));
-		json_object_object_add(x, "built", json_object_new_boolean(0));
-		json_object_object_add(x, "build_message", utf8_json(why));
-		json_object_object_add(x, "build_output", NULL);
-		json_object_object_add(x, "wall_ms", json_object_new_int(0));
-		json_object_object_add(x, "tests", json_object_new_array());
-		json_object_array_add(exs, x);
+		x = result_add_exercise(&r);
+		x->id = xstrdup(sp->id);
+		x->title = xstrdup(sp->title ? sp->title : sp->id);
+		x->spec_path = xstrdup_or_null(sp->path);
+		if (sp->tags) {
+			for (j = 0; sp->tags[j]; j++)
+				;
+			x->tags = xcalloc(j + 1, sizeof(*x->tags));
+			for (j = 0; sp->tags[j]; j++)
+				x->tags[j] = xstrdup(sp->tags[j]);
+		}
+		x->built = false;
+		x->build_message = xstrdup(why);
+		x->max_points = spec_total_points(sp);
 	}
-	json_object_object_add(o, "exercises", exs);
+	/* Not summed: no test ran, and the maximum is the specs'. */
+	r.max_points = c->max_points;
+	err_clear(&e);
+	m = open_memstream(&buf, &len);
+	if (m && report_json(&r, NULL, m, &e) == 0 && fclose(m) == 0)
+		o = parse_json(buf, len);
+	else if (m)
+		fclose(m);
+	free(buf);
+	result_free(&r);
+	/* An in-memory stream fails only for want of memory, which the x*
+	 * allocators treat as fatal too. */
+	if (!o)
+		abort();
+	json_object_object_add(o, "grader_error", utf8_json(why));
 	add_marks(o, c, student, false);
-	free(path);
 	return o;
 }
 

@@ -110,7 +110,7 @@ static json_object *log_str(const char *s, size_t len)
 static const char *test_status(const struct result_exercise *x,
 			       const struct result_test *t)
 {
-	if (!x->built || t->verdict == VERDICT_INTERNAL)
+	if ((!x->built && !x->not_started) || t->verdict == VERDICT_INTERNAL)
 		return t->status == RESULT_PASS ? "pass" : "error";
 	return t->status == RESULT_PASS ? "pass" : "fail";
 }
@@ -271,7 +271,7 @@ int report_classroom(const struct result *r, const struct report_opts *o,
 			fail |= !strcmp(s, "fail");
 			add_entries(tests, x, &x->tests[k], o, unit);
 		}
-		error |= !x->built && !x->ntests;
+		error |= !x->built && !x->not_started && !x->ntests;
 	}
 	put(j, "version", json_object_new_int(1));
 	put(j, "status", json_object_new_string(error ? "error" :

@@ -137,6 +137,7 @@ static json_object *check_json(const struct result_check *c)
 	put(o, "actual", report_json_str(c->actual));
 	put(o, "diff", report_json_str(c->diff));
 	put(o, "hint", report_json_str(c->hint));
+	put(o, "timing", json_object_new_boolean(c->timing));
 	return o;
 }
 
@@ -168,6 +169,7 @@ static json_object *test_json(const struct result_test *t,
 	    json_object_new_int(t->exit_status) : NULL);
 	put(o, "wall_ms", ms(t->wall_ns));
 	put(o, "cpu_ms", ms(t->cpu_ns));
+	put(o, "runs", json_object_new_int(t->runs > 0 ? t->runs : 0));
 	put(o, "stdout", hide ? NULL : stream_json(&t->out));
 	put(o, "stderr", hide ? NULL : stream_json(&t->err));
 	put(o, "hint", hide ? NULL : report_json_str(t->hint));
@@ -189,6 +191,8 @@ static json_object *exercise_json(const struct result_exercise *x,
 	put(o, "id", report_json_str(x->id ? x->id : ""));
 	put(o, "title", report_json_str(x->title));
 	put(o, "spec", report_json_str(x->spec_path));
+	put(o, "language", report_json_str(x->language));
+	put(o, "not_started", json_object_new_boolean(x->not_started));
 	tags = json_object_new_array();
 	for (i = 0; x->tags && x->tags[i]; i++)
 		json_object_array_add(tags, report_json_str(x->tags[i]));
@@ -225,6 +229,10 @@ int report_json(const struct result *r, const struct report_opts *opts,
 	for (i = 0; i < r->nwarnings; i++)
 		json_object_array_add(a, report_json_str(r->warnings[i]));
 	put(o, "warnings", a);
+	a = json_object_new_array();
+	for (i = 0; i < r->ntoolchains; i++)
+		json_object_array_add(a, report_json_str(r->toolchains[i]));
+	put(o, "toolchains", a);
 	report_iso_time(&when, r->started, true);
 	put(o, "started", json_object_new_string(sbuf_str(&when)));
 	put(o, "wall_ms", ms(r->wall_ns));

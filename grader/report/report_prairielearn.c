@@ -78,7 +78,9 @@ static json_object *test_json(const struct result *r,
 	for (i = 0; i < t->nchecks && !bad; i++)
 		if (t->checks[i].status != RESULT_PASS)
 			bad = &t->checks[i];
-	if (!x->built)
+	if (x->not_started)
+		sbuf_addf(&sb, "not run: work not started");
+	else if (!x->built)
 		sbuf_addf(&sb, "not run: build failed");
 	else if (t->status == RESULT_SKIP)
 		sbuf_addf(&sb, "not run: %s",
@@ -133,7 +135,8 @@ static json_object *document(const struct result *r,
 	for (i = 0; i < r->nexercises && !o->build_gradable; i++) {
 		const struct result_exercise *x = &r->exercises[i];
 
-		if (x->built)
+		/* Work not started is a 0, not a failed build. */
+		if (x->built || x->not_started)
 			continue;
 		gradable = false;
 		sbuf_reset(&sb);

@@ -162,9 +162,10 @@ void report_build_details(struct sbuf *out, const struct result_exercise *e,
 	struct sbuf sub = SBUF_INIT;
 
 	sbuf_addf(&sub, "%s  ", indent);
-	sbuf_adds(out, "build failed: ");
-	add_inline(out, e->build_message ? e->build_message : "unknown reason",
-		   sbuf_str(&sub));
+	if (!e->not_started)
+		sbuf_adds(out, "build failed: ");
+	add_inline(out, e->build_message ? e->build_message : e->not_started ?
+		   "not started" : "unknown reason", sbuf_str(&sub));
 	sbuf_addc(out, '\n');
 	if (e->build_output && *e->build_output)
 		add_block(out, indent, "compiler output", e->build_output,
