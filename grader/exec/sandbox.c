@@ -604,6 +604,10 @@ int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m
 	m->sbx = s;
 	if (s->level == SBX_L3)
 		return 0;
+	/* Without open_tree (Linux 5.2) no run could get its work dir: say
+	 * so here, where the probe sees it and falls back to L3. */
+	if (syscall(SYS_open_tree, -1, "", 0) < 0 && errno == ENOSYS)
+		return -ENOSYS;
 	hide_cmdline();
 	/* /proc/1/environ, fd, root and maps: the student's uid (or its
 	 * lack of capabilities, L2) keeps it out already; this keeps it out
