@@ -103,6 +103,22 @@ int sbx_enter_helper(const struct sbx *s)
 	return 0;
 }
 
+/* ---- the constructed root (L1, L2) ---------------------------------------
+ *
+ * Theory of operation. The helper was created in a mount namespace of its
+ * own (A), a private copy of the host's tree with a fresh /proc on top.
+ * sbx_confine_base keeps a descriptor of A and unshares a second one (B)
+ * in which it builds the root student code sees: a small tmpfs, mounted on
+ * /tmp of B for the time of the building, gets the rows of root_ops[]
+ * (read-only binds of /usr and the like, a handful of files copied from
+ * /etc, /dev with its usual nodes, /proc) and becomes B's root by
+ * pivot_root; the host's tree is then detached from B. What each run
+ * needs besides (its work dir, the session's work root, the program's dir)
+ * is cloned from A with open_tree() and attached in B with move_mount():
+ * B itself never holds the host's tree. The helper is the only process
+ * that holds A's descriptor (close_range before every exec), and student
+ * code can neither ptrace it nor read its /proc/1/fd. */
+
 /* Is path equal to dir or below it? Both absolute and canonical. */
 static int path_under(const char *path, const char *dir)
 {
@@ -113,31 +129,38 @@ static int path_under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
-/* mkdir -p for the part of target below base (base exists). */
-static int mkdir_below(const char *base, const char *target)
+/* mkdir -p (mode 0711: other uids may pass, not list). 0 or -errno. */
+static int mkdir_p(const char *target)
 {
 	char buf[PATH_MAX];
-	size_t i = strlen(base);
+	size_t i, len = strlen(target);
 
-	if (strlen(target) >= sizeof(buf))
+	if (len >= sizeof(buf))
 		return -ENAMETOOLONG;
-	memcpy(buf, target, strlen(target) + 1);
-	for (; buf[i]; i++) {
-		if (buf[i] != '/' || i == 0)
+	memcpy(buf, target, len + 1);
+	for (i = 1; i <= len; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
-		if (i > strlen(base) && mkdir(buf, 0711) < 0 && errno != EEXIST)
+		if (mkdir(buf, 0711) < 0 && errno != EEXIST)
 			return -errno;
-		buf[i] = '/';
+		if (i < len)
+			buf[i] = '/';
 	}
-	if (mkdir(buf, 0711) < 0 && errno != EEXIST)
-		return -errno;
 	return 0;
 }
 
-
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x4
 #endif
 #define SBX_MOUNT_ATTR_RDONLY 0x1ULL
 
@@ -147,23 +170,25 @@ struct sbx_mount_attr {
 	unsigned long long attr_set, attr_clr, propagation, userns_fd;
 };
 
-/* Make the mount at path (and, recursive, every mount below it) read-only
- * or writable again. Returns 0 or -errno; -ENOSYS on kernels before 5.12. */
-static int set_readonly(const char *path, int recursive, int ro)
+/* Make the mount at dfd/path (and, recursive, every mount below it)
+ * read-only or writable again; path "" with dfd a mount's descriptor.
+ * Returns 0 or -errno; -ENOSYS on kernels before 5.12. */
+static int set_readonly_at(int dfd, const char *path, int recursive, int ro)
 {
 #ifdef SYS_mount_setattr
 	struct sbx_mount_attr a;
+	unsigned flags = (recursive ? AT_RECURSIVE : 0) | (*path ? 0 : AT_EMPTY_PATH);
 
 	memset(&a, 0, sizeof(a));
 	if (ro)
 		a.attr_set = SBX_MOUNT_ATTR_RDONLY;
 	else
 		a.attr_clr = SBX_MOUNT_ATTR_RDONLY;
-	if (syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0,
-		    &a, sizeof(a)) < 0)
+	if (syscall(SYS_mount_setattr, dfd, path, flags, &a, sizeof(a)) < 0)
 		return -errno;
 	return 0;
 #else
+	(void)dfd;
 	(void)path;
 	(void)recursive;
 	(void)ro;
@@ -171,239 +196,587 @@ static int set_readonly(const char *path, int recursive, int ro)
 #endif
 }
 
-/* Which dirs to cover: the temp dirs (COVER_TMP) and the dirs no student
- * has business in (COVER_HIDE), outer ones only (one inside a covered dir
- * is hidden already), never `keep` or a dir inside it. Fills m->cov. */
-static void find_covers(const struct sbx *s, const char *keep, struct sbx_mounts *m)
+static int set_readonly(const char *path, int recursive, int ro)
 {
-	/* Dirs any run may scribble in, and dirs no student has business in:
-	 * /run holds other users' sockets (the session bus, docker.sock) and
-	 * the grader's HOME its keys. */
-	static const char *const tmp_dirs[] = { "/tmp", "/var/tmp", "/dev/shm" };
-	enum { NFIXED = 3 + 1 + 2 };
-	struct cover cand[NFIXED + SBX_HIDE_MAX], *cov[NFIXED + SBX_HIDE_MAX];
-	const char *tmpbase = getenv("TMPDIR"), *home = getenv("HOME");
-	int ncand = 0, ncov = 0, i, j;
+	return set_readonly_at(AT_FDCWD, path, recursive, ro);
+}
+
+/* Where the root is built in B before pivot_root: B's own /tmp, which
+ * nothing else in B needs (the host's tree is detached from B after). */
+#define STAGE "/tmp"
+
+/* The constructed root, one row per entry, built in this order. What is
+ * not here is not there: no checkout, no home, no /srv, no /run, no /var
+ * but /var/tmp, no other run's work dir. /etc is a copy of the few files
+ * the C library, the compilers, make and python3 read (ld.so's cache and
+ * configuration, name-service and time-zone settings), and passwd and
+ * group name only root, nobody and the student: no shadow, no keys, no
+ * sudoers, and an inotify watch on it sees nothing of the host. */
+enum root_kind {
+	RK_BIND,      /* the host's dir, bound read-only; must exist */
+	RK_BIND_OPT,  /* the same where the host has it */
+	RK_BIND_ALL,  /* every dir of the host named so, and so-anything */
+	RK_AS_HOST,   /* the host's symlink copied, or its dir bound (merged /usr) */
+	RK_DIR,       /* an empty dir */
+	RK_COPY,      /* a copy of the host's file or symlink where it has one */
+	RK_FILE,      /* a file holding arg */
+	RK_SYMLINK,   /* a symlink to arg */
+	RK_DEV,       /* the host's device node, bound on an empty file */
+	RK_TMPFS,     /* a tmpfs with options arg */
+	RK_DEVPTS,    /* a private devpts instance, or an empty dir */
+	RK_USERS,     /* passwd or group: root, nobody and the student */
+};
+
+struct root_op {
+	enum root_kind kind;
+	const char *path;
+	const char *arg;
+};
+
+static const struct root_op root_ops[] = {
+	{ RK_BIND, "/usr", NULL },
+	{ RK_AS_HOST, "/bin", NULL },
+	{ RK_AS_HOST, "/sbin", NULL },
+	{ RK_AS_HOST, "/lib", NULL },
+	{ RK_AS_HOST, "/lib32", NULL },
+	{ RK_AS_HOST, "/lib64", NULL },
+	{ RK_AS_HOST, "/libx32", NULL },
+	{ RK_DIR, "/etc", NULL },
+	{ RK_COPY, "/etc/ld.so.cache", NULL },
+	{ RK_COPY, "/etc/ld.so.conf", NULL },
+	{ RK_BIND_OPT, "/etc/ld.so.conf.d", NULL },
+	{ RK_BIND_OPT, "/etc/alternatives", NULL }, /* cc, c++, awk, ... */
+	{ RK_BIND_ALL, "/etc/python3", NULL },     /* sitecustomize.py */
+	{ RK_COPY, "/etc/nsswitch.conf", NULL },
+	{ RK_COPY, "/etc/host.conf", NULL },
+	{ RK_COPY, "/etc/gai.conf", NULL },
+	{ RK_COPY, "/etc/protocols", NULL },
+	{ RK_COPY, "/etc/services", NULL },
+	{ RK_COPY, "/etc/localtime", NULL },
+	{ RK_COPY, "/etc/timezone", NULL },
+	{ RK_COPY, "/etc/locale.alias", NULL },
+	{ RK_COPY, "/etc/os-release", NULL },
+	{ RK_COPY, "/etc/debian_version", NULL },
+	{ RK_COPY, "/etc/shells", NULL },
+	{ RK_COPY, "/etc/mtab", NULL },
+	{ RK_USERS, "/etc/passwd", NULL },
+	{ RK_USERS, "/etc/group", NULL },
+	{ RK_FILE, "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" },
+	{ RK_TMPFS, "/dev", "mode=0755,size=64k,nr_inodes=64" },
+	{ RK_DEV, "/dev/null", NULL },
+	{ RK_DEV, "/dev/zero", NULL },
+	{ RK_DEV, "/dev/full", NULL },
+	{ RK_DEV, "/dev/random", NULL },
+	{ RK_DEV, "/dev/urandom", NULL },
+	{ RK_SYMLINK, "/dev/fd", "/proc/self/fd" },
+	{ RK_SYMLINK, "/dev/stdin", "/proc/self/fd/0" },
+	{ RK_SYMLINK, "/dev/stdout", "/proc/self/fd/1" },
+	{ RK_SYMLINK, "/dev/stderr", "/proc/self/fd/2" },
+	{ RK_SYMLINK, "/dev/ptmx", "pts/ptmx" },
+	{ RK_DEVPTS, "/dev/pts", NULL },
+	{ RK_DIR, "/dev/shm", NULL },  /* the temp dirs: a tmpfs each, */
+	{ RK_DIR, "/tmp", NULL },      /* mounted by sbx_confine_temp */
+	{ RK_DIR, "/var", NULL },
+	{ RK_DIR, "/var/tmp", NULL },
+	{ RK_BIND, "/proc", NULL },    /* the fresh one of sbx_enter_helper */
+};
+
+/* The dirs any run may scribble in: a fresh, size-limited tmpfs each. */
+static const char *const temp_dirs[] = { "/tmp", "/var/tmp", "/dev/shm" };
+#define NTEMP ((int)(sizeof(temp_dirs) / sizeof(temp_dirs[0])))
+
+/* STAGE + path, or -ENAMETOOLONG. */
+static int staged(char *out, size_t size, const char *path)
+{
+	return snprintf(out, size, "%s%s", STAGE, path) < (int)size ? 0 : -ENAMETOOLONG;
+}
+
+/* Bind the host's dir `src` read-only at dst, and remember it as shown. */
+static int bind_ro(struct sbx_mounts *m, const char *src, const char *dst)
+{
+	int r;
+
+	if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	/* Before Linux 5.12 permissions alone keep student code out. */
+	r = set_readonly(dst, 1, 1);
+	if (r < 0 && r != -ENOSYS)
+		return r;
+	if (m->nshown < SBX_SHOWN_MAX && strlen(src) < sizeof(m->shown[0]))
+		memcpy(m->shown[m->nshown++], src, strlen(src) + 1);
+	return 0;
+}
+
+/* Write len bytes of data to a new file at path (mode 0644). */
+static int write_new(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	close(fd);
+	return r;
+}
+
+/* Copy the host's file or symlink src to dst; 0 too when src is missing.
+ * At most 4 MiB: these are small configuration files. */
+static int copy_host(const char *src, const char *dst)
+{
+	char buf[16384];
 	struct stat st;
+	ssize_t n;
+	off_t total = 0;
+	int in, out, r = 0;
 
-	for (i = 0; i < NFIXED + s->nhide; i++) {
-		const char *p;
-		int kind = COVER_TMP;
-
-		if (i < 3)
-			p = tmp_dirs[i];
-		else if (i == 3)
-			p = tmpbase && *tmpbase ? tmpbase : "/tmp";
-		else if (i == 4 || i == 5) {
-			p = i == 4 ? "/run" : home;
-			kind = COVER_HIDE;
-		} else {
-			p = s->hide[i - NFIXED];
-			kind = COVER_HIDE;
-		}
-		if (!p || !*p || !realpath(p, cand[ncand].path) ||
-		    stat(cand[ncand].path, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    !strcmp(cand[ncand].path, "/"))
-			continue;
-		/* Never cover the work dir itself or something inside it. */
-		if (keep && path_under(cand[ncand].path, keep))
-			continue;
-		cand[ncand].kind = kind;
-		ncand++;
+	if (lstat(src, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(src, buf, sizeof(buf) - 1);
+		if (n < 0)
+			return -errno;
+		buf[n] = '\0';
+		return symlink(buf, dst) < 0 ? -errno : 0;
 	}
-	/* Outer dirs first (shorter paths first). */
-	for (i = 0; i < ncand; i++) {
-		struct cover *c = &cand[i];
-
-		for (j = ncov; j > 0 && strlen(cov[j - 1]->path) > strlen(c->path); j--)
-			cov[j] = cov[j - 1];
-		cov[j] = c;
-		ncov++;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0)
+		return errno == ENOENT || errno == EACCES ? 0 : -errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		r = -errno;
+		close(in);
+		return r;
 	}
-	m->ncov = 0;
-	for (i = 0; i < ncov; i++) {
-		for (j = 0; j < m->ncov && !path_under(cov[i]->path, m->cov[j].path); j++)
-			;
-		if (j == m->ncov) {
-			m->cov[m->ncov] = *cov[i];
-			m->cov[m->ncov++].realfd = -1;
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += n) > (4 << 20) || write(out, buf, (size_t)n) != n) {
+			r = -EIO;
+			break;
 		}
 	}
+	close(in);
+	close(out);
+	return r;
 }
 
-static void tmpfs_opts(char *opts, size_t size, int kind, unsigned long long tmpfs_size)
+/* Bind every dir of the host's dirname(pattern) whose name starts with
+ * basename(pattern): /etc/python3, /etc/python3.11, ... Reads the dir with
+ * getdents64 into a buffer on the stack: nothing allocated. */
+static int bind_all(struct sbx_mounts *m, const char *pattern)
 {
-	if (kind == COVER_TMP)
-		snprintf(opts, size, "mode=1777,size=%llu,nr_inodes=16384", tmpfs_size);
+	char dir[256], buf[4096], src[PATH_MAX], dst[PATH_MAX];
+	const char *base = strrchr(pattern, '/') + 1;
+	size_t plen = strlen(base);
+	long n;
+	int fd, r = 0;
+
+	memcpy(dir, pattern, (size_t)(base - pattern));
+	dir[base - pattern] = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (r == 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		long off = 0;
+
+		while (r == 0 && off < n) {
+			struct {
+				unsigned long long ino;
+				long long off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *de = (void *)(buf + off);
+			struct stat st;
+
+			off += de->reclen;
+			if (strncmp(de->name, base, plen) ||
+			    snprintf(src, sizeof(src), "%s%s", dir, de->name) >= (int)sizeof(src) ||
+			    lstat(src, &st) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+			r = staged(dst, sizeof(dst), src);
+			if (r == 0)
+				r = bind_ro(m, src, dst);
+		}
+	}
+	close(fd);
+	return r;
+}
+
+/* passwd or group naming root, nobody and (when another uid) the student. */
+static int write_users(const struct sbx *s, const char *dst, bool passwd)
+{
+	char buf[512];
+	uid_t uid = s->drop_uid ? s->uid : s->outer_uid;
+	gid_t gid = s->drop_uid ? s->gid : s->outer_gid;
+	int n;
+
+	if (passwd)
+		n = snprintf(buf, sizeof(buf),
+			     "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+			     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
 	else
-		snprintf(opts, size, "mode=0755,size=1m,nr_inodes=1024");
+		n = snprintf(buf, sizeof(buf), "root:x:0:\nnogroup:x:65534:\n");
+	if (passwd && uid != 0 && uid != 65534)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+			      "student:x:%u:%u:student:/tmp:/bin/sh\n", (unsigned)uid, (unsigned)gid);
+	if (!passwd && gid != 0 && gid != 65534)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "student:x:%u:\n", (unsigned)gid);
+	return write_new(dst, buf, (size_t)n);
 }
 
-/* Cover every dir of one kind with a fresh tmpfs. */
-static int mount_covers(struct sbx_mounts *m, int kind, unsigned long long tmpfs_size)
+/* One row of root_ops[], built below STAGE. */
+static int root_op_run(const struct sbx *s, struct sbx_mounts *m, const struct root_op *op)
 {
-	char opts[128];
+	char dst[PATH_MAX];
+	struct stat st;
+	int r = staged(dst, sizeof(dst), op->path), fd;
+
+	if (r < 0)
+		return r;
+	switch (op->kind) {
+	case RK_BIND_OPT:
+		if (stat(op->path, &st) < 0 || !S_ISDIR(st.st_mode))
+			return 0;
+		/* fall through */
+	case RK_BIND:
+		return bind_ro(m, op->path, dst);
+	case RK_BIND_ALL:
+		return bind_all(m, op->path);
+	case RK_AS_HOST:
+		if (lstat(op->path, &st) < 0)
+			return 0;
+		if (S_ISLNK(st.st_mode))
+			return copy_host(op->path, dst);
+		return S_ISDIR(st.st_mode) ? bind_ro(m, op->path, dst) : 0;
+	case RK_DIR:
+		return mkdir(dst, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	case RK_COPY:
+		return copy_host(op->path, dst);
+	case RK_FILE:
+		return write_new(dst, op->arg, strlen(op->arg));
+	case RK_SYMLINK:
+		return symlink(op->arg, dst) < 0 ? -errno : 0;
+	case RK_USERS:
+		return write_users(s, dst, !strcmp(op->path, "/etc/passwd"));
+	case RK_DEV:
+		if (stat(op->path, &st) < 0 || !S_ISCHR(st.st_mode))
+			return 0;
+		fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+		/* Bound, not made with mknod: in a user namespace (L2) a node
+		 * made there would not open. */
+		return mount(op->path, dst, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+	case RK_TMPFS:
+		if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		return mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			     op->arg) < 0 ? -errno : 0;
+	case RK_DEVPTS:
+		if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		/* A private pty namespace: the grader's own terminal is not
+		 * among the /dev/pts the program sees. Where devpts cannot
+		 * be mounted, an empty dir. */
+		mount("devpts", dst, "devpts", MS_NOSUID | MS_NOEXEC,
+		      "newinstance,ptmxmode=0666,mode=0620");
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* /proc/1/cmdline of the namespace is the helper's, a fork of the grader:
+ * its arguments (spec paths, the report's path) are readable by every
+ * process, whatever its uid or the helper's dumpable flag. Overwrite the
+ * helper's copy of them with "grader-sandbox" and NULs, and end the area
+ * with a byte that is not NUL: the kernel then reads the area as one
+ * string rewritten by setproctitle() and shows no more than the name, not
+ * even how long the arguments were (PR_SET_MM would say so more plainly,
+ * but needs CAP_SYS_RESOURCE, which containers drop). Async-signal-safe. */
+static void hide_cmdline(void)
+{
+	static const char name[] = "grader-sandbox";
+	char buf[1024], *p;
+	unsigned long start = 0, end = 0;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC), field;
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* comm may hold spaces */
+	if (!p)
+		return;
+	/* After ") ", field 3 (state); arg_start and arg_end are 48, 49. */
+	for (field = 2; *p && field < 49; p++) {
+		if (*p != ' ')
+			continue;
+		field++;
+		if (field == 48)
+			start = strtoul(p + 1, NULL, 10);
+		else if (field == 49)
+			end = strtoul(p + 1, NULL, 10);
+	}
+	if (!start || end <= start)
+		return;
+	memset((void *)start, 0, end - start);
+	if (end - start > sizeof(name)) {
+		memcpy((void *)start, name, sizeof(name));
+		*(char *)(end - 1) = ' ';
+	}
+}
+
+/* Build the root below STAGE in B and make it B's root. */
+static int build_root(const struct sbx *s, struct sbx_mounts *m)
+{
+	size_t i;
+	int r;
+
+	if (mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0755,size=4m,nr_inodes=4096") < 0)
+		return -errno;
+	for (i = 0; i < sizeof(root_ops) / sizeof(root_ops[0]); i++)
+		if ((r = root_op_run(s, m, &root_ops[i])) < 0)
+			return r;
+	/* /dev is made: read-only, so that a student who owns it (L2)
+	 * cannot add to it. Its mounts (pts, shm, the nodes) are apart. */
+	r = set_readonly(STAGE "/dev", 0, 1);
+	if (r < 0 && r != -ENOSYS)
+		return r;
+	/* pivot_root(".", "."): the old root lands on top of the new one
+	 * and is detached from B at once. */
+	if (chdir(STAGE) < 0)
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	if (umount2(".", MNT_DETACH) < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	r = set_readonly("/", 0, 1);
+	m->ro = r == 0;
+	return r == -ENOSYS ? 0 : r;
+}
+
+/* Cover the hidden paths that the root shows (under a bound system dir:
+ * specs installed in /usr/local/share, say) with an empty read-only tmpfs;
+ * only those below `under` when given. Never `keep` or inside it. */
+static int cover_hidden(struct sbx_mounts *m, const char *under, const char *keep)
+{
+	struct stat st;
 	int i;
 
-	for (i = 0; i < m->ncov; i++) {
-		if (m->cov[i].kind != kind)
+	for (i = 0; i < m->sbx->nhide; i++) {
+		const char *h = m->sbx->hide[i];
+
+		if ((under && !path_under(h, under)) || (keep && path_under(h, keep)) ||
+		    (m->covered & (1u << i)) || stat(h, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
-		tmpfs_opts(opts, sizeof(opts), kind, tmpfs_size);
-		if (mount("tmpfs", m->cov[i].path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		if (mount("tmpfs", h, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "mode=0755,size=4k,nr_inodes=2") < 0)
 			return -errno;
+		if (!under)
+			m->covered |= 1u << i;
 	}
-	if (kind == COVER_TMP)
-		m->tmpfs_size = tmpfs_size;
 	return 0;
 }
 
 int sbx_confine_base(const struct sbx *s, const char *keep, struct sbx_mounts *m)
 {
+	int r;
+
 	memset(m, 0, sizeof(*m));
+	m->host_ns = m->root_ns = -1;
+	m->sbx = s;
 	if (s->level == SBX_L3)
 		return 0;
-	find_covers(s, keep, m);
-	/* Everything the namespace sees becomes read-only: student code
-	 * writes only in its work dir and in the fresh tmpfs mounts over
-	 * the temp dirs. Where that cannot be done (before Linux 5.12, or a
-	 * container refusing it) file permissions alone keep it out: better
-	 * than no namespaces at all. */
-	m->ro = set_readonly("/", 1, 1) == 0;
-	/* A private pty namespace: the grader's own terminal is not among
-	 * the /dev/pts the program sees. Where devpts cannot be mounted,
-	 * the terminal's permissions are all that is left. */
-	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620") < 0)
-		mount("tmpfs", "/dev/pts", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		      "mode=0755,size=64k,nr_inodes=16");
+	/* Without open_tree (Linux 5.2) no run could get its work dir: say
+	 * so here, where the probe sees it and falls back to L3. */
+	if (syscall(SYS_open_tree, -1, "", 0) < 0 && errno == ENOSYS)
+		return -ENOSYS;
+	hide_cmdline();
+	/* /proc/1/environ, fd, root and maps: the student's uid (or its
+	 * lack of capabilities, L2) keeps it out already; this keeps it out
+	 * even of a process that shares the helper's uid and caps. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	m->host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (m->host_ns < 0)
+		return -errno;
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	if ((r = build_root(s, m)) < 0)
+		return r;
+	m->root_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (m->root_ns < 0)
+		return -errno;
 	m->base = 1;
-	return mount_covers(m, COVER_HIDE, 0);
+	return cover_hidden(m, NULL, keep);
 }
 
 int sbx_confine_temp(struct sbx_mounts *m, unsigned long long tmpfs_size)
 {
 	char opts[128];
+	unsigned long flags = MS_NOSUID | MS_NODEV;
 	int i;
 
 	if (!m->base)
 		return 0; /* L3 */
-	if (!m->temp) {
-		int r;
-
-		/* Keep a way to what the covers hide: the work dirs of the
-		 * runs to come lie there. */
-		for (i = 0; i < m->ncov; i++)
-			if (m->cov[i].kind == COVER_TMP)
-				m->cov[i].realfd = open(m->cov[i].path,
-							O_PATH | O_DIRECTORY | O_CLOEXEC);
-		r = mount_covers(m, COVER_TMP, tmpfs_size);
-		if (r == 0)
-			m->temp = 1;
-		return r;
-	}
-	if (m->tmpfs_size == tmpfs_size)
+	if (m->temp && m->tmpfs_size == tmpfs_size)
 		return 0;
-	for (i = 0; i < m->ncov; i++) {
-		if (m->cov[i].kind != COVER_TMP)
-			continue;
-		tmpfs_opts(opts, sizeof(opts), COVER_TMP, tmpfs_size);
-		if (mount(NULL, m->cov[i].path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV,
-			  opts) < 0)
+	snprintf(opts, sizeof(opts), "mode=1777,size=%llu,nr_inodes=16384", tmpfs_size);
+	if (m->temp)
+		flags |= MS_REMOUNT; /* resized, contents kept */
+	for (i = 0; i < NTEMP; i++)
+		if (mount("tmpfs", temp_dirs[i], "tmpfs", flags, opts) < 0)
 			return -errno;
-	}
+	m->temp = 1;
 	m->tmpfs_size = tmpfs_size;
 	return 0;
 }
 
+/* Is dir on show in the root already: bound read-only by build_root and
+ * not under a hidden path? */
+static bool shown(const struct sbx_mounts *m, const char *dir)
+{
+	int i;
+
+	for (i = 0; i < m->sbx->nhide; i++)
+		if ((m->covered & (1u << i)) && path_under(dir, m->sbx->hide[i]))
+			return false;
+	for (i = 0; i < m->nshown; i++)
+		if (path_under(dir, m->shown[i]))
+			return true;
+	return false;
+}
+
+/* Make the dir `path` in the root to mount on: where it lies in the root's
+ * own tmpfs or under a hidden path's cover, those are read-only and made
+ * writable for the while. */
+static int make_mountpoint(struct sbx_mounts *m, const char *path)
+{
+	int r = mkdir_p(path), i, undo[SBX_HIDE_MAX], nundo = 0, root_rw = 0;
+
+	if (r != -EROFS)
+		return r;
+	if (m->ro && set_readonly("/", 0, 0) == 0)
+		root_rw = 1;
+	for (i = 0; i < m->sbx->nhide; i++)
+		if ((m->covered & (1u << i)) && path_under(path, m->sbx->hide[i]) &&
+		    set_readonly(m->sbx->hide[i], 0, 0) == 0)
+			undo[nundo++] = i;
+	r = mkdir_p(path);
+	while (nundo)
+		set_readonly(m->sbx->hide[undo[--nundo]], 0, 1);
+	if (root_rw && set_readonly("/", 0, 1) < 0)
+		m->broken = 1;
+	return r;
+}
+
+/* Put the host's dir `path` at the same path in the root: cloned in A,
+ * attached in B; read-only unless rw. The helper is back in B whatever
+ * happens, or m->broken says it is not. */
+static int bind_from_host(struct sbx_mounts *m, const char *path, bool rw)
+{
+	int t, r = 0;
+
+	if (setns(m->host_ns, CLONE_NEWNS) < 0)
+		return -errno;
+	t = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (t < 0)
+		r = -errno;
+	if (setns(m->root_ns, CLONE_NEWNS) < 0) {
+		m->broken = 1;
+		r = -errno;
+	}
+	if (r < 0)
+		goto out;
+	if (!rw && (r = set_readonly_at(t, "", 1, 1)) < 0 && r != -ENOSYS)
+		goto out;
+	if ((r = make_mountpoint(m, path)) < 0)
+		goto out;
+	if (syscall(SYS_move_mount, t, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		r = -errno;
+	else
+		r = 0;
+out:
+	if (t >= 0)
+		close(t);
+	return r;
+}
+
 int sbx_confine_run(struct sbx_mounts *m, const char *workdir, const char *program)
 {
-	char progdir[PATH_MAX], fdpath[64], *slash;
+	char progdir[PATH_MAX], *slash;
 	const char *back[2];
-	int backfd[2] = { -1, -1 }, nback = 0, i, j, r = 0;
+	int nback = 0, i, r = 0;
 
 	if (!m->base)
 		return 0; /* L3 */
-	/* A work dir inside the dir every run shares is in place already. */
+	if (m->broken)
+		return -EIO;
+	/* A work dir inside the dir every run shares is in place already;
+	 * a program inside the work dir comes with it; one in /usr is on
+	 * show. */
 	if (workdir && m->shared[0] && path_under(workdir, m->shared))
 		workdir = NULL;
-	if (program && m->shared[0] && path_under(program, m->shared))
-		program = NULL;
-	/* What goes back: the work dir, and the program's dir when it is
-	 * outside the work dir. Opened before they are bound over. */
-	if (workdir)
-		back[nback++] = workdir;
 	if (program && strlen(program) < sizeof(progdir)) {
 		memcpy(progdir, program, strlen(program) + 1);
 		slash = strrchr(progdir, '/');
 		if (slash && slash != progdir)
 			*slash = '\0';
-		if (progdir[0] == '/' && (!workdir || !path_under(progdir, workdir))) {
-			/* Shorter first: a parent put back before its child. */
-			if (nback && strlen(progdir) < strlen(back[0])) {
-				back[1] = back[0];
-				back[0] = progdir;
-				nback++;
-			} else {
-				back[nback++] = progdir;
-			}
-		}
+		if (progdir[0] == '/' && !shown(m, progdir) &&
+		    !(m->shared[0] && path_under(progdir, m->shared)) &&
+		    !(workdir && path_under(progdir, workdir)))
+			back[nback++] = progdir;
 	}
-	for (i = 0; i < nback; i++) {
-		/* Under a cover, open it where it really is: through the
-		 * descriptor of what the cover hides. */
-		for (j = 0; j < m->ncov && !path_under(back[i], m->cov[j].path); j++)
-			;
-		if (j < m->ncov && m->cov[j].realfd >= 0) {
-			const char *rel = back[i] + strlen(m->cov[j].path);
+	if (workdir) {
+		/* Shorter first: a parent put back before its child. */
+		if (nback && strlen(workdir) < strlen(back[0])) {
+			back[1] = back[0];
+			back[0] = workdir;
+		} else {
+			back[nback] = workdir;
+		}
+		nback++;
+	}
+	for (i = 0; i < nback && r == 0; i++) {
+		bool rw = back[i] == workdir;
 
-			while (*rel == '/')
-				rel++;
-			backfd[i] = *rel ? openat(m->cov[j].realfd, rel,
-						  O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-					 : dup(m->cov[j].realfd);
-		} else {
-			backfd[i] = open(back[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
-		}
-		if (backfd[i] < 0) {
-			r = -errno;
-			goto out;
+		r = bind_from_host(m, back[i], rw);
+		if (r == 0) {
+			memcpy(m->bound[m->nbound++], back[i], strlen(back[i]) + 1);
+			/* A hidden dir inside the program's dir stays hidden. */
+			if (!rw)
+				r = cover_hidden(m, back[i], workdir);
 		}
 	}
-	for (i = 0; i < nback; i++) {
-		for (j = 0; j < m->ncov && !path_under(back[i], m->cov[j].path); j++)
-			;
-		if (j < m->ncov) {
-			if ((r = mkdir_below(m->cov[j].path, back[i])) < 0)
-				goto out;
-			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", backfd[i]);
-			if (mount(fdpath, back[i], NULL, MS_BIND, NULL) < 0) {
-				r = -errno;
-				goto out;
-			}
-		} else if (m->ro && !strcmp(back[i], workdir ? workdir : "")) {
-			/* Not covered, but read-only with the rest: a mount
-			 * of its own, to make writable below. */
-			if (mount(back[i], back[i], NULL, MS_BIND, NULL) < 0) {
-				r = -errno;
-				goto out;
-			}
-		} else {
-			continue;
-		}
-		memcpy(m->bound[m->nbound++], back[i], strlen(back[i]) + 1);
-	}
-	/* The work dir, read-only since its bind copied the flag of the
-	 * mount it came from, is the one place on disk to write. */
-	if (m->ro && workdir && (r = set_readonly(workdir, 0, 0)) < 0)
-		goto out;
-	if (chdir("/") < 0)
+	if (r == 0 && chdir("/") < 0)
 		r = -errno;
-out:
-	for (i = 0; i < nback; i++)
-		if (backfd[i] >= 0)
-			close(backfd[i]);
 	return r;
 }
+
 int sbx_confine_share(struct sbx_mounts *m, const char *dir)
 {
 	int r;
@@ -463,16 +836,14 @@ static int wipe_except(const char *dir, const char *keep)
 
 int sbx_confine_clean(struct sbx_mounts *m)
 {
-	int i, r = 0;
+	int i, r = m->broken ? -1 : 0;
 
 	for (i = m->nbound; i-- > 0;)
 		umount2(m->bound[i], MNT_DETACH);
 	m->nbound = 0;
-	for (i = 0; m->temp && i < m->ncov; i++) {
-		const char *c = m->cov[i].path;
+	for (i = 0; m->temp && i < NTEMP; i++) {
+		const char *c = temp_dirs[i];
 
-		if (m->cov[i].kind != COVER_TMP)
-			continue;
 		if (m->shared[0] && path_under(m->shared, c) ? wipe_except(c, m->shared) < 0
 							      : fs_empty_dir(c, NULL) < 0)
 			r = -1;
@@ -483,16 +854,17 @@ int sbx_confine_clean(struct sbx_mounts *m)
 int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
 		   unsigned long long tmpfs_size)
 {
-	struct sbx_mounts m; /* ~100 KiB: the helper's stack has room */
-	int r = sbx_confine_base(s, workdir, &m), i;
+	struct sbx_mounts m; /* ~30 KiB: the helper's stack has room */
+	int r = sbx_confine_base(s, workdir, &m);
 
 	if (r >= 0)
 		r = sbx_confine_temp(&m, tmpfs_size);
 	if (r >= 0)
 		r = sbx_confine_run(&m, workdir, program);
-	for (i = 0; i < m.ncov; i++)
-		if (m.cov[i].realfd >= 0)
-			close(m.cov[i].realfd);
+	if (m.host_ns >= 0)
+		close(m.host_ns);
+	if (m.root_ns >= 0)
+		close(m.root_ns);
 	return r;
 }
 

@@ -21,18 +21,25 @@
  * built here by sbx_probe for the level (and tried in a throwaway child);
  * sbx_describe names what applies, including the bounds on memory.
  *
- * At L1 and L2 the helper also gives the run a private view of the file
- * system (sbx_confine_fs): everything read-only (Linux 5.12 and later),
- * a fresh writable tmpfs over /tmp, /var/tmp, /dev/shm and the grader's
- * temp base ($TMPDIR), an empty one over /run, the grader's $HOME and
- * every path passed to sbx_hide() (spec dirs, other submissions), a
- * private /dev/pts, and only the run's own work dir put back, writable.
- * Other runs' work dirs, the grader's terminal and the user's sockets are
- * out of sight; what the student writes outside its work dir vanishes
- * with the run.
+ * At L1 and L2 student code sees a constructed root, as bubblewrap and
+ * isolate build one, not the host's tree (sbx_confine_fs; the list is
+ * root_ops[] in sandbox.c): a small read-only tmpfs holding read-only
+ * binds of /usr and the merged-/usr links as the host has them, an /etc
+ * of a few copied files (ld.so's cache and configuration, name service,
+ * time zone; passwd and group naming only root, nobody and the student;
+ * no shadow, no keys, no sudoers) with /etc/alternatives and
+ * /etc/python3* bound, a /dev of null, zero, full, random, urandom, the
+ * fd links and a private /dev/pts, the namespace's own /proc, fresh
+ * size-limited tmpfs mounts on /tmp, /var/tmp and /dev/shm, and the run's
+ * work dir, writable, at the same path as on the host. No checkout, no
+ * home, no /srv, /run or /var, no other run's work dir: what is not bound
+ * is not there to find, and what the student writes outside its work dir
+ * vanishes with the run. /proc/1 (the helper) shows "grader-sandbox" for
+ * a command line, not the grader's arguments.
  *
  * Nothing here allocates but sbx_confine_clean (below); sbx_describe
- * appends to an sbuf.
+ * appends to an sbuf. The constructed root needs Linux 5.2 (open_tree,
+ * move_mount); where it cannot be built the probe falls back to L3.
  */
 #ifndef GRADER_SANDBOX_H
 #define GRADER_SANDBOX_H
@@ -99,11 +106,13 @@ void sbx_share_netns(struct sbx *s);
 void sbx_release_netns(struct sbx *s);
 
 /* Hide a directory (a spec dir, the submissions, the reports) from
- * student code: at L1 and L2 each run sees an empty read-only tmpfs in
- * its place. A path that does not exist is ignored. Returns 0, or -1 with
- * e set: "/" or a path too long, or more than SBX_HIDE_MAX of them. A
- * hidden dir that holds the run's work dir or its program is still
- * covered, and those two are put back. */
+ * student code. At L1 and L2 most need nothing: the constructed root
+ * holds no such dir unless it lies inside one it binds (specs installed
+ * under /usr/local/share, say, or in the dir of a program run from
+ * outside the work dir); there each run sees an empty read-only tmpfs in
+ * its place. A path that does not exist is ignored. Returns 0, or -1
+ * with e set: "/" or a path too long, or more than SBX_HIDE_MAX of them.
+ * A hidden dir inside the run's work dir is not covered. */
 int sbx_hide(struct sbx *s, const char *path, struct err *e);
 
 /* "L1: pid, mount, net, ipc and uts namespaces; uid 65534; traced" */
@@ -116,47 +125,50 @@ void sbx_describe(const struct sbx *s, struct sbuf *out);
 int sbx_enter_helper(const struct sbx *s);
 
 /* Called in the helper after sbx_enter_helper at L1 and L2 (does nothing
- * at L3): make every mount read-only, cover the temp dirs with fresh
- * tmpfs mounts of at most tmpfs_size bytes each and the hidden paths
- * with empty ones, mount a private /dev/pts, then put back workdir,
- * writable, (and the directory of program, read-only, when it lies under
- * a covered dir) at the same path. Both are absolute, real paths, or NULL
- * (the probe). Then chdir "/". Returns 0 or -errno.
+ * at L3): build the constructed root (above) and pivot_root into it,
+ * mount the temp dirs' tmpfs mounts of at most tmpfs_size bytes each,
+ * cover the hidden paths the root shows, then put back workdir, writable,
+ * (and the directory of program, read-only, unless the root shows it) at
+ * the same path. Both are absolute, real paths, or NULL (the probe).
+ * Then chdir "/". Returns 0 or -errno.
  *
  * The same in steps, for a helper that serves many runs (run.h's
- * sessions): sbx_confine_base once (read-only view, hidden paths,
- * /dev/pts; `keep`, the dir every work dir lies in, is never covered);
- * sbx_confine_temp before each run (the temp dirs covered the first time,
- * resized when tmpfs_size changes); once, sbx_confine_share (a dir put
- * back, writable, for every run: the work dirs of the runs inside it need
- * nothing more); sbx_confine_run (the work dir and the program's dir put
- * back, unless inside the shared dir); and once the run's processes have
- * all ended, sbx_confine_clean (those binds detached, everything in the
- * temp dirs removed but the shared dir, so that the next run finds them
- * empty; -1 when something could not be removed: then the helper must
- * not serve another run). The state lives in struct sbx_mounts, owned by
- * the helper, with a descriptor of each covered temp dir (what the cover
- * hides: the work dirs). Only sbx_confine_clean allocates (fs_empty_dir
- * reads directories). */
-#define SBX_COVER_MAX (6 + SBX_HIDE_MAX)
+ * sessions): sbx_confine_base once (the root built, the hidden paths
+ * covered, the helper's command line hidden; `keep`, the dir every work
+ * dir lies in, is never covered); sbx_confine_temp before each run (the
+ * temp dirs mounted the first time, resized when tmpfs_size changes);
+ * once, sbx_confine_share (a dir put back, writable, for every run: the
+ * work dirs of the runs inside it need nothing more); sbx_confine_run
+ * (the work dir and the program's dir put back, unless inside the shared
+ * dir or on show); and once the run's processes have all ended,
+ * sbx_confine_clean (those binds detached, everything in the temp dirs
+ * removed but the shared dir, so that the next run finds them empty; -1
+ * when something could not be removed or the helper could not return to
+ * the root's namespace: then the helper must not serve another run).
+ *
+ * The state lives in struct sbx_mounts, owned by the helper: descriptors
+ * of its two mount namespaces (the host's tree, where the dirs put back
+ * per run are cloned from, and the constructed root's); base closes
+ * neither (sbx_confine_fs does). Only sbx_confine_clean allocates
+ * (fs_empty_dir reads directories). */
+#define SBX_SHOWN_MAX 16
 
 struct sbx_mounts {
-	struct cover {
-		char path[PATH_MAX];
-		int kind;             /* COVER_TMP or COVER_HIDE */
-		int realfd;           /* O_PATH of the dir under it, or -1 */
-	} cov[SBX_COVER_MAX];         /* what gets covered, outer dirs only */
-	int ncov;
+	const struct sbx *sbx;        /* its hidden paths */
+	int host_ns;                  /* mount namespace with the host's tree */
+	int root_ns;                  /* the constructed root's */
+	char shown[SBX_SHOWN_MAX][64];/* host dirs the root binds read-only */
+	int nshown;
+	unsigned covered;             /* bit i: sbx->hide[i] covered in base */
 	char bound[2][PATH_MAX];      /* this run's binds */
-	char shared[PATH_MAX];        /* bound for every run, or "" */
 	int nbound;
-	unsigned long long tmpfs_size;/* of the temp dirs' covers */
-	bool ro;                      /* the view is read-only */
+	char shared[PATH_MAX];        /* bound for every run, or "" */
+	unsigned long long tmpfs_size;/* of the temp dirs' tmpfs mounts */
+	bool ro;                      /* the root's tmpfs is read-only */
 	bool base;                    /* sbx_confine_base did its part */
-	bool temp;                    /* the temp dirs are covered */
+	bool temp;                    /* the temp dirs are mounted */
+	bool broken;                  /* stuck outside the root: serve no more */
 };
-
-enum { COVER_TMP, COVER_HIDE };
 
 int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
 		   unsigned long long tmpfs_size);

@@ -102,4 +102,90 @@ L3*Landlock*)
 esac
 check "container-like mode: no message on stderr" test ! -s "$tmp/err3"
 
+# ---- nothing to find (issue 12, attack 4) ------------------------------------
+# At L1 and L2 student code sees a constructed root (sandbox.h), not the
+# host's tree: world-readable files planted in the checkout, in /srv and in
+# a home directory, the reference solutions, the submission's own dir and
+# /etc/shadow are not there to list or read, and /proc/1/cmdline (the
+# sandbox helper, a fork of the grader) does not show the grader's
+# arguments. L2 is tried by running the grader as uid 65534 when this
+# suite runs as root (and as the user itself otherwise).
+name=grader-e2e-plant-$$
+checkout=$PWD
+plant_c=$(mktemp "$checkout/.$name.XXXXXX") && echo secret >"$plant_c" && chmod 644 "$plant_c"
+plants="$plant_c $checkout/tests/solutions/ex01.c $checkout/Makefile"
+dirs="$checkout"
+cleanup4() { rm -f "$plant_c"; rm -rf "/srv/$name" "/home/$name"; }
+trap 'rm -rf "$tmp"; cleanup4' EXIT
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "/srv/$name" "/home/$name" &&
+		echo secret >"/srv/$name/secret" && echo secret >"/home/$name/secret" &&
+		chmod 755 "/srv/$name" "/home/$name" &&
+		chmod 644 "/srv/$name/secret" "/home/$name/secret"
+	plants="$plants /srv/$name/secret /home/$name/secret"
+	dirs="$dirs /srv /home"
+else
+	n=$((n + 1))
+	echo "ok $n - plants in /srv and /home # SKIP not root: cannot plant there"
+fi
+mkdir "$tmp/sub4"
+echo secret >"$tmp/sub4/notes.txt"
+chmod 755 "$tmp" "$tmp/sub4"
+chmod 644 "$tmp/sub4/notes.txt"
+plants="$plants $tmp/sub4/notes.txt /etc/shadow /etc/gshadow /etc/sudoers /root /var/log"
+cat >"$tmp/find.yaml" <<SPEC
+id: find
+title: nothing to find
+build: false
+tests:
+  - name: look
+    shell: >-
+      f=0;
+      for p in $plants; do
+      if test -e "\$p" || cat "\$p" >/dev/null 2>&1; then echo "found \$p"; f=1; fi; done;
+      for d in $dirs; do
+      if ls -A "\$d" 2>/dev/null | grep -q "$name"; then echo "listed \$d"; f=1; fi; done;
+      if tr '\\000' ' ' </proc/1/cmdline | grep -q 'find[.]yaml'; then
+      echo "pid 1: \$(tr '\\000' ' ' </proc/1/cmdline)"; f=1; fi;
+      test -e /usr/bin/cc && test -w /tmp && exit \$f
+    exit: 0
+SPEC
+chmod 644 "$tmp/find.yaml"
+
+# find_nothing LEVEL [RUN-AS...]: grade find.yaml at LEVEL.
+find_nothing() {
+	level=$1
+	shift
+	"$@" "$GRADER" run "$tmp/find.yaml" "$tmp/sub4" --containment "$level" --format json \
+		>"$tmp/find.json" 2>"$tmp/find.err"
+	st=$?
+	got=$(jq -r '.containment' "$tmp/find.json" 2>/dev/null)
+	case "$got" in
+	"$level"*)
+		check "$level: nothing planted is found, /proc/1 hides the grader's arguments (exit $st: $(jq -r '.exercises[0].tests[0] | "\(.status): \(.stdout.text // "")"' "$tmp/find.json" | tr '\n' ' '))" \
+			test "$st" -eq 0
+		check "$level: no message on stderr" test ! -s "$tmp/find.err"
+		;;
+	*)
+		n=$((n + 1))
+		echo "ok $n - $level: nothing planted is found # SKIP containment is '$got' here: $(head -n 1 "$tmp/find.err")"
+		;;
+	esac
+}
+
+if [ "$(id -u)" = 0 ]; then
+	find_nothing L1
+	if command -v setpriv >/dev/null 2>&1; then
+		# Its own temp dir: /tmp need not be writable to all.
+		mkdir "$tmp/tmp65534" && chown 65534:65534 "$tmp/tmp65534"
+		find_nothing L2 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env TMPDIR="$tmp/tmp65534"
+	else
+		n=$((n + 1))
+		echo "ok $n - L2: nothing planted is found # SKIP no setpriv to run the grader as uid 65534"
+	fi
+else
+	find_nothing L2
+fi
+
 done_testing
