@@ -151,6 +151,16 @@ static char *bundled_specs_dir(void)
 }
 
 /* Expand SPEC arguments (files, or dirs of *.yaml) into file paths. */
+static bool is_lang_table(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return !strcmp(base ? base + 1 : path, LANG_TABLE_FILE);
+}
+
+/* The language table beside the specs is not one: left out of a dir's
+ * specs, and of a list of files (what a shell's glob of a spec dir
+ * gives); it is read beside each spec (load_specs). */
 static void add_spec_paths(const char *arg, char ***paths, size_t *n, size_t *alloc)
 {
 	struct stat st;
@@ -162,10 +172,7 @@ static void add_spec_paths(const char *arg, char ***paths, size_t *n, size_t *al
 
 		if (glob(pat, 0, NULL, &g) == 0) {
 			for (i = 0; i < g.gl_pathc; i++) {
-				const char *base = strrchr(g.gl_pathv[i], '/');
-
-				/* The language table beside the specs is not one. */
-				if (!strcmp(base ? base + 1 : g.gl_pathv[i], LANG_TABLE_FILE))
+				if (is_lang_table(g.gl_pathv[i]))
 					continue;
 				ALLOC_GROW(*paths, *n + 1, *alloc);
 				(*paths)[(*n)++] = xstrdup(g.gl_pathv[i]);
@@ -175,6 +182,8 @@ static void add_spec_paths(const char *arg, char ***paths, size_t *n, size_t *al
 		free(pat);
 		return;
 	}
+	if (is_lang_table(arg))
+		return;
 	ALLOC_GROW(*paths, *n + 1, *alloc);
 	(*paths)[(*n)++] = xstrdup(arg);
 }

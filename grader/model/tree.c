@@ -122,6 +122,7 @@ void tree_free(struct tree *t)
 	for (i = 0; i < t->nrefused && i < TREE_REFUSED_MAX; i++)
 		free(t->refused[i].call);
 	free(t->refused);
+	free(t->writes);
 	free(t);
 }
 

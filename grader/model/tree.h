@@ -143,6 +143,18 @@ struct tree_proc {
 	size_t nexit_fds;
 };
 
+/* One write to stdout or stderr as the tracer saw it: which process
+ * wrote which bytes of the stream, and when. Filled from the tracer's
+ * write events, in the order the bytes reached the stream; empty when
+ * writes are not attributed. */
+struct tree_write {
+	int fd;                     /* 1 or 2 */
+	int pid;                    /* the writer */
+	int64_t t_ns;               /* CLOCK_MONOTONIC, like t_start */
+	uint64_t off;               /* where its bytes start in the stream */
+	uint64_t len;
+};
+
 struct tree {
 	struct tree_proc **procs;   /* in creation order; procs[0] is root */
 	size_t nprocs, alloc;
@@ -160,6 +172,11 @@ struct tree {
 		char *call;         /* "keyctl", "clone with CLONE_UNTRACED" */
 	} *refused;
 	size_t nrefused, alloc_refused;
+	/* Writes to stdout and stderr, by writer (struct tree_write); when
+	 * writes_capped, attribution stopped after the first nwrites. */
+	struct tree_write *writes;
+	size_t nwrites, alloc_writes;
+	bool writes_capped;
 };
 
 #define TREE_REFUSED_MAX 16
