@@ -5,7 +5,7 @@
  * what it returns instead (EPERM, or ENOSYS for clone3 so that the C
  * library falls back to clone, whose flags a filter can read), the levels
  * it applies at, and a reason for people. The rows come from what breaks
- * containment here (CONTAINMENT.md, "Measured in round 2") and from the
+ * containment here (docs/containment.md, "What got through") and from the
  * default profiles of Docker and nsjail.
  *
  * The filter is built with libseccomp in the grader, where allocation is

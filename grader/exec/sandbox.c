@@ -1,5 +1,5 @@
 /* sandbox.c - probe the containment this machine allows, and set it up in
- * the helper. See CONTAINMENT.md for the measurements behind the choices. */
+ * the helper. docs/containment.md has the measurements behind the choices. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -979,7 +979,7 @@ static void set_level(struct sbx *s, enum sbx_level level)
 	s->level = level;
 	s->netns = level != SBX_L3;
 	/* At L3 a dedicated uid is what keeps the student away from the
-	 * grader (CONTAINMENT.md: EPERM for kill, ptrace, SIGSTOP): use it
+	 * grader (docs/containment.md: EPERM for kill, ptrace, SIGSTOP): use it
 	 * whenever the grader is root. */
 	s->drop_uid = level == SBX_L1 || (level == SBX_L3 && geteuid() == 0);
 	if (level == SBX_L1)
@@ -1126,14 +1126,18 @@ void sbx_describe(const struct sbx *s, struct sbuf *out)
 	sbuf_addf(out, "L%d: ", (int)s->level);
 	switch (s->level) {
 	case SBX_L1:
-		sbuf_addf(out, "pid, mount, net, ipc and uts namespaces; student code runs as uid %u",
-			  (unsigned)s->uid);
+		sbuf_addf(out, "pid, mount, net, ipc and uts namespaces; a constructed root "
+			  "(system dirs, the work dir, private temp dirs); student code runs "
+			  "as uid %u", (unsigned)s->uid);
 		break;
 	case SBX_L2:
-		sbuf_adds(out, "user, pid, mount, net, ipc and uts namespaces");
+		sbuf_adds(out, "user, pid, mount, net, ipc and uts namespaces; a constructed root "
+			  "(system dirs, the work dir, private temp dirs)");
 		break;
 	default:
-		sbuf_adds(out, "no namespaces (child subreaper and ptrace); no network isolation");
+		sbuf_adds(out, s->policy ? "no namespaces (child subreaper and ptrace); "
+			  "network refused by the policy"
+			  : "no namespaces (child subreaper and ptrace); no network isolation");
 		if (s->drop_uid)
 			sbuf_addf(out, "; student code runs as uid %u", (unsigned)s->uid);
 		break;

@@ -4,7 +4,7 @@
  * Runs in the helper process (see run.h), which is the root's parent and
  * pid 1 of the run's pid namespace, or a child subreaper. Only ptrace
  * *events* are traced (fork, vfork, clone, exec, exit), never every
- * system call: CONTAINMENT.md measured event tracing at 1.0-2.2x and
+ * system call: docs/containment.md gives event tracing at 1.0-2.2x and
  * syscall tracing at 77x. The only system calls that stop here are the
  * ones the seccomp policy refuses (SECCOMP_RET_TRACE, policy.h): the
  * tracer skips the call, reports TREE_EV_REFUSED and kills the tree.
