@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/utf8.h"
 #include "report/report_priv.h"
 
 static const char *const format_names[REPORT_NFORMATS] = {
@@ -59,45 +60,6 @@ int report_write(enum report_format f, const struct result *r,
 }
 
 /* ---- cleaning ----------------------------------------------------------- */
-
-/* Length (1-4) of the well-formed UTF-8 sequence at p, with its code point
- * in *cp; 0 when the bytes there are not one (overlong forms, surrogates
- * and values past U+10FFFF included). */
-static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 #define REPLACEMENT "\xef\xbf\xbd"
 
