@@ -552,7 +552,7 @@ bad:
  * run per request until the supervisor closes the socket. */
 static void session_main(const struct sbx *s, const char *base, int ctl, int setup)
 {
-	struct sbx_mounts *m = malloc(sizeof(*m));
+	struct sbx_mounts *m = sbx_mounts_new();
 	char *buf = malloc(SREQ_MAX);
 	sigset_t nondefault;
 
@@ -630,7 +630,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 			r = sbx_confine_temp(m, tmpfs_size(&rq.limits));
 		/* The session's base, put back once: the runs' work dirs,
 		 * made inside it, then need no mount of their own. */
-		if (r >= 0 && !m->shared[0])
+		if (r >= 0 && !sbx_mounts_shared(m))
 			r = sbx_confine_share(m, base);
 		if (r >= 0)
 			r = sbx_confine_run(m, pa.cwd, pa.prog);

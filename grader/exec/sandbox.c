@@ -43,6 +43,36 @@ static int write_file(const char *path, const char *data)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+/* The helper's mount state (sandbox.h, "the same in steps"). */
+#define SBX_SHOWN_MAX 16
+
+struct sbx_mounts {
+	const struct sbx *sbx;        /* its hidden paths */
+	int host_ns;                  /* mount namespace with the host's tree */
+	int root_ns;                  /* the constructed root's */
+	char shown[SBX_SHOWN_MAX][64];/* host dirs the root binds read-only */
+	int nshown;
+	unsigned covered;             /* bit i: sbx->hide[i] covered in base */
+	char bound[2][PATH_MAX];      /* this run's binds */
+	int nbound;
+	char shared[PATH_MAX];        /* bound for every run, or "" */
+	unsigned long long tmpfs_size;/* of the temp dirs' tmpfs mounts */
+	bool ro;                      /* the root's tmpfs is read-only */
+	bool base;                    /* sbx_confine_base did its part */
+	bool temp;                    /* the temp dirs are mounted */
+	bool broken;                  /* stuck outside the root: serve no more */
+};
+
+struct sbx_mounts *sbx_mounts_new(void)
+{
+	return calloc(1, sizeof(struct sbx_mounts));
+}
+
+bool sbx_mounts_shared(const struct sbx_mounts *m)
+{
+	return m->shared[0] != '\0';
+}
+
 /* Format "ID ID 1" without stdio (async-signal-safe). The user is mapped
  * to itself, not to 0: the student program then execs as a non-root uid of
  * the namespace and loses every capability, so it cannot unmount what

@@ -151,24 +151,13 @@ int sbx_enter_helper(const struct sbx *s);
  * per run are cloned from, and the constructed root's); base closes
  * neither (sbx_confine_fs does). Only sbx_confine_clean allocates
  * (fs_empty_dir reads directories). */
-#define SBX_SHOWN_MAX 16
+struct sbx_mounts; /* the helper's, opaque (sandbox.c) */
 
-struct sbx_mounts {
-	const struct sbx *sbx;        /* its hidden paths */
-	int host_ns;                  /* mount namespace with the host's tree */
-	int root_ns;                  /* the constructed root's */
-	char shown[SBX_SHOWN_MAX][64];/* host dirs the root binds read-only */
-	int nshown;
-	unsigned covered;             /* bit i: sbx->hide[i] covered in base */
-	char bound[2][PATH_MAX];      /* this run's binds */
-	int nbound;
-	char shared[PATH_MAX];        /* bound for every run, or "" */
-	unsigned long long tmpfs_size;/* of the temp dirs' tmpfs mounts */
-	bool ro;                      /* the root's tmpfs is read-only */
-	bool base;                    /* sbx_confine_base did its part */
-	bool temp;                    /* the temp dirs are mounted */
-	bool broken;                  /* stuck outside the root: serve no more */
-};
+/* A zeroed mount state for one helper, or NULL without memory; freed by
+ * nobody (the helper exits with it). */
+struct sbx_mounts *sbx_mounts_new(void);
+/* True once sbx_confine_share put a dir back for every run. */
+bool sbx_mounts_shared(const struct sbx_mounts *m);
 
 int sbx_confine_fs(const struct sbx *s, const char *workdir, const char *program,
 		   unsigned long long tmpfs_size);
