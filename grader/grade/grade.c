@@ -357,6 +357,15 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	rt->wall_ns = res.wall_ns;
 	rt->cpu_ns = res.cpu_ns;
 
+	/* Drawings call the program by its name, not the interpreter's. */
+	if (lang && lang->run && lang->display) {
+		char **run = lang_expand_argv(lang->run, s->id, NULL);
+		char *display = lang_expand(lang->display, s->id);
+
+		tree_set_program(res.tree, run, display);
+		free(display);
+		lang_argv_free(run);
+	}
 	memset(&in, 0, sizeof(in));
 	in.out = sbuf_str(&res.out);
 	in.out_len = res.out.len;

@@ -123,7 +123,23 @@ void tree_free(struct tree *t)
 		free(t->refused[i].call);
 	free(t->refused);
 	free(t->writes);
+	util_strv_free(t->run_argv);
+	free(t->display);
 	free(t);
+}
+
+void tree_set_program(struct tree *t, char *const *run_argv, const char *display)
+{
+	size_t n = 0, i;
+
+	util_strv_free(t->run_argv);
+	free(t->display);
+	while (run_argv && run_argv[n])
+		n++;
+	t->run_argv = n ? xcalloc(n + 1, sizeof(*t->run_argv)) : NULL;
+	for (i = 0; i < n; i++)
+		t->run_argv[i] = xstrdup(run_argv[i]);
+	t->display = n && display ? xstrdup(display) : NULL;
 }
 
 struct tree_proc *tree_find_pid(const struct tree *t, int pid)
@@ -579,10 +595,24 @@ static void add_arg(struct sbuf *out, const char *a)
 
 #define DRAW_ARGV_MAX 120
 
-static void add_argv(struct sbuf *out, const struct tree_proc *p)
+/* How many leading words of argv the program's display replaces: all of
+ * t->run_argv when argv begins with it, else 0. */
+static size_t program_words(const struct tree *t, char *const *argv)
+{
+	size_t i;
+
+	if (!t->display || !t->run_argv)
+		return 0;
+	for (i = 0; t->run_argv[i]; i++)
+		if (!argv[i] || strcmp(argv[i], t->run_argv[i]))
+			return 0;
+	return i;
+}
+
+static void add_argv(struct sbuf *out, const struct tree *t, const struct tree_proc *p)
 {
 	const struct tree_exec *e;
-	size_t start = out->len, i;
+	size_t start = out->len, i, skip;
 
 	if (!p->nexecs) {
 		sbuf_adds(out, "(no exec)");
@@ -593,8 +623,11 @@ static void add_argv(struct sbuf *out, const struct tree_proc *p)
 		add_arg(out, e->path);
 		return;
 	}
-	for (i = 0; e->argv[i]; i++) {
-		if (i)
+	skip = program_words(t, e->argv);
+	if (skip)
+		add_arg(out, t->display);
+	for (i = skip; e->argv[i]; i++) {
+		if (i || skip)
 			sbuf_addc(out, ' ');
 		add_arg(out, e->argv[i]);
 		if (out->len - start > DRAW_ARGV_MAX) {
@@ -639,7 +672,7 @@ static void draw_proc(const struct tree *t, const struct tree_proc *p,
 	sbuf_addf(out, "%s %d ", p->role, p->pid);
 	if (p->parent)
 		sbuf_addf(out, "%s ", tree_kind_name(p->kind));
-	add_argv(out, p);
+	add_argv(out, t, p);
 	sbuf_adds(out, "  ");
 	add_status(out, p);
 	if (p->ended)

@@ -177,12 +177,20 @@ struct tree {
 	struct tree_write *writes;
 	size_t nwrites, alloc_writes;
 	bool writes_capped;
+	/* What drawings call the student's program when an interpreter runs
+	 * it (tree_set_program): an exec whose argv begins with run_argv is
+	 * drawn as display and the rest of its argv. NULL: argv as it is. */
+	char **run_argv;
+	char *display;
 };
 
 #define TREE_REFUSED_MAX 16
 
 struct tree *tree_new(void);
 void tree_free(struct tree *t);
+/* Name the program an interpreter runs: an exec of "python3 ex02.py ..."
+ * (run_argv: python3, ex02.py) is drawn "ex02.py ...". Copies both. */
+void tree_set_program(struct tree *t, char *const *run_argv, const char *display);
 /* Apply one event read from the wire; payload has ev->len bytes. Unknown
  * pids and types are ignored (a cut-short run sends partial data), and
  * malformed payloads are read as far as they go, never past ev->len.

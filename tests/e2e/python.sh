@@ -90,6 +90,13 @@ check "SyntaxError: the report says the file does not build" grep -q 'ex02.py do
 check "SyntaxError: the report shows the interpreter's message and line" \
 	sh -c 'grep -q "File \"ex02.py\", line 3" "$1" && grep -q "SyntaxError" "$1"' - "$tmp/syntax.txt"
 
+# The tree names the student's program, not the interpreter running it.
+mkdir "$tmp/name"
+cp tests/mutants/ex17-subprocess-run.py "$tmp/name/ex17.py"
+"$GRADER" run --only ex17 "$tmp/name" >"$tmp/name.txt" 2>&1
+check "the process tree calls the program ex17.py, not python3" \
+	grep -Eq '^ +root [0-9]+ ex17\.py true ' "$tmp/name.txt"
+
 # Mutants: each graded on its own exercise, two at a time.
 mkdir "$tmp/mut"
 for m in tests/mutants/ex*.py; do
