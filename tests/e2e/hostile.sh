@@ -733,7 +733,6 @@ case $LEVEL3 in
 *Landlock*) write_case L3 ;;
 *) skip "writing outside the work dir at L3" "no Landlock: world-writable dirs such as /tmp stay writable" ;;
 esac
-skip "reading another submission at L3" "no mount namespace: another run's work dir can be found through /proc"
 
 # ---- the container-like mode: L3 chosen by the grader itself -----------------
 
@@ -809,13 +808,15 @@ fi
 
 # ---- another submission graded at the same time ---------------------------------
 
-# A spy and a victim graded at once by two graders sharing one TMPDIR
-# base: the spy must neither read nor spoil the victim's work dir.
+# spy_case LEVEL: a spy (at LEVEL) and a victim graded at once by two
+# graders sharing one TMPDIR base: the spy must neither read nor spoil
+# the victim's work dir.
 spy_case() {
-	base=$W/shared-tmp
+	slv=$1
+	base=$W/shared-tmp-$slv
 	mkdir -p "$base"
 	chmod 1777 "$base"
-	Dv=$W/victim
+	Dv=$W/victim-$slv
 	mkdir -p "$Dv/sub"
 	markv="HOSTILE_MARK_$$_victim"
 	cat >"$Dv/spec.yaml" <<EOF
@@ -839,10 +840,10 @@ EOF
 	LIMITS="{wall: 10s}"
 	TEST="    exit: 0
     stdout: {contains: 'found 0, spoiled 0'}"
-	grade spy auto spy "$base" /tmp
+	grade spy "$slv" spy "$base" /tmp
 	wait $vpid
 	vst=$?
-	expect "a spy next to another run" auto 0 exited '' 10
+	expect "a spy next to another run" "$slv" 0 exited '' 10
 	check "the victim run graded fully while the spy ran (exit $vst)" [ "$vst" = 0 ]
 	left=$(alive "$markv")
 	check "nothing of the victim run left" sh -c "[ -z '$left' ] && [ -z \"\$(ls -A '$base')\" ]"
@@ -850,8 +851,13 @@ EOF
 if [ "$LEVEL_DESC" != "${LEVEL_DESC#L3}" ]; then
 	skip "a spy next to another run" "no mount namespace at the default level"
 else
-	spy_case
+	spy_case auto
 fi
+# At L3 Landlock, not a mount namespace, keeps the spy to its work dir.
+case $LEVEL3 in
+*Landlock*) spy_case L3 ;;
+*) skip "a spy next to another run at L3" "no Landlock: another run's work dir can be found through /proc" ;;
+esac
 
 # ---- batch: hostile and correct submissions together ---------------------------
 
