@@ -141,7 +141,15 @@ install: all
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/grader/specs
 	$(Q)install -m 755 $(BUILD)/grader $(DESTDIR)$(PREFIX)/bin/grader
 	$(Q)cp -R specs/. $(DESTDIR)$(PREFIX)/share/grader/specs/
-	@echo "  INSTALL $(DESTDIR)$(PREFIX)/bin/grader, specs in $(DESTDIR)$(PREFIX)/share/grader/specs"
+	@# The skeletons as handed out, beside the specs (languages.yaml's
+	@# skeleton:): an exercise still as handed out is "not started".
+	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/grader/student_template
+	$(Q)install -d $(DESTDIR)$(PREFIX)/share/grader/student_template/python
+	$(Q)install -m 644 student_template/Makefile student_template/README.md student_template/ex[0-9][0-9].c \
+		$(DESTDIR)$(PREFIX)/share/grader/student_template/
+	$(Q)install -m 644 student_template/python/README.md student_template/python/ex[0-9][0-9].py \
+		$(DESTDIR)$(PREFIX)/share/grader/student_template/python/
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)/bin/grader, specs and skeletons in $(DESTDIR)$(PREFIX)/share/grader"
 
 clean:
 	rm -rf build build-asan build-lead

@@ -35,4 +35,15 @@ check "grader list finds the eighteen installed specs (got $cnt)" test "$cnt" -e
 st=$?
 check "grader run --only ex05 . grades the untouched template: exit 1 (got $st)" test "$st" -eq 1
 check "... and writes its report" jqe '.exercises[0].id == "ex05"' "$tmp/student/r.json"
+check "... in which the installed grader knows ex05 is not started" \
+	jqe '.exercises[0].not_started == true' "$tmp/student/r.json"
+# A Python student, in a copy of the Python template.
+cp -r student_template/python "$tmp/pystudent"
+(cd "$tmp/pystudent" && env PATH="$P" grader show ex05) >"$tmp/pyshow" 2>&1
+check "grader show ex05 in the Python template speaks Python" \
+	grep -q '^ex05: .*(python)$' "$tmp/pyshow"
+(cd "$tmp/pystudent" && env PATH="$P" grader run --only ex05 --format json=r.json . >/dev/null 2>&1)
+check "grader run --only ex05 . in the Python template: python, not started" \
+	jqe '.exercises[0].language == "python" and .exercises[0].not_started == true' \
+	"$tmp/pystudent/r.json"
 done_testing

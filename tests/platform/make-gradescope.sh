@@ -23,6 +23,10 @@ chmod 755 "$stage/setup.sh" "$stage/run_autograder"
 cp Makefile LICENSE "$stage/"
 cp -R grader "$stage/grader"
 cp -R specs "$stage/specs"
+# The skeletons as handed out (languages.yaml: work not started).
+mkdir -p "$stage/student_template/python"
+cp student_template/Makefile student_template/ex[0-9][0-9].c "$stage/student_template/"
+cp student_template/python/ex[0-9][0-9].py "$stage/student_template/python/"
 # Hidden tests: the zip itself carries them as the owner's alone (0700
 # dirs, 0600 files); setup.sh makes them root's.
 chmod -R u=rwX,go= "$stage/specs"

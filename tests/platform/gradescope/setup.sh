@@ -12,9 +12,10 @@ PREFIX=${PREFIX:-/usr/local}
 if [ "${SKIP_APT:-0}" != 1 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
-	# gcc and make also build the students' code at grading time.
+	# gcc and make also build the students' code at grading time, and
+	# python3 runs the exercises handed in as Python.
 	apt-get install -y -qq --no-install-recommends \
-		build-essential pkg-config libyaml-dev libjson-c-dev
+		build-essential pkg-config libyaml-dev libjson-c-dev libseccomp-dev python3
 fi
 
 # -Werror is for the grader's own development: another compiler version
@@ -25,8 +26,9 @@ make BUILD=build WARN='-Wall -Wextra' PREFIX="$PREFIX" build/grader
 
 install -d "$PREFIX/bin" "$PREFIX/share/grader"
 install -m 755 build/grader "$PREFIX/bin/grader"
-rm -rf "$PREFIX/share/grader/specs"
+rm -rf "$PREFIX/share/grader/specs" "$PREFIX/share/grader/student_template"
 cp -R specs "$PREFIX/share/grader/specs"
+cp -R student_template "$PREFIX/share/grader/student_template"
 
 # The specs hold the hidden tests' expected output. Gradescope's container
 # refuses namespaces, so the grader runs student code at L3: as uid 65534
