@@ -81,6 +81,7 @@ struct task {
 	unsigned thread:1;
 	unsigned ended:1;    /* TREE_EV_ENDED sent */
 	unsigned used:1;
+	unsigned runq_sent:1;/* its run-queue delay at a creation was sent */
 };
 
 struct tracer {
@@ -206,6 +207,21 @@ static ssize_t read_proc(pid_t pid, const char *what, char *buf, size_t size)
 	}
 	close(fd);
 	return total;
+}
+
+/* The time pid spent runnable but not running (ns): the second field of
+ * /proc/PID/schedstat; -1 when the kernel does not say. */
+static int64_t run_delay(pid_t pid)
+{
+	char buf[128];
+	ssize_t n = read_proc(pid, "schedstat", buf, sizeof(buf) - 1);
+	char *p;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strchr(buf, ' ');
+	return p ? strtoll(p + 1, NULL, 10) : -1;
 }
 
 /* "Tgid:", "PPid:" or "VmPeak:" (in kB) from /proc/PID/status; -1 when
@@ -363,6 +379,19 @@ static void on_create(struct tracer *t, pid_t pid, int event)
 	t->created++;
 	emit(t, TREE_EV_CREATE, newpid, parent ? parent->tgid : pid,
 	     create_kind(pid, event), NULL, 0);
+	/* How long a busy machine had kept the creator waiting before its
+	 * first creation: what wall_under must not charge (judge). */
+	if (parent && !parent->runq_sent) {
+		int64_t d = run_delay(pid);
+
+		parent->runq_sent = 1;
+		if (d >= 0)
+			emit(t, TREE_EV_RUNQ, parent->tgid, TREE_AT_CREATE, d, NULL, 0);
+		/* The tracer's own waits stop the traced processes too (pid
+		 * 0 in the event: the tracer). */
+		if (parent->tgid == t->o->root && (d = run_delay(getpid())) >= 0)
+			emit(t, TREE_EV_RUNQ, 0, TREE_AT_CREATE, d, NULL, 0);
+	}
 	if (t->o->budget > 0 && t->created > t->o->budget && !t->killing) {
 		t->killing = 1;
 		emit(t, TREE_EV_BUDGET, newpid, 0, t->o->budget, NULL, 0);
@@ -430,6 +459,12 @@ static void on_exit_event(struct tracer *t, pid_t pid)
 	comm[n] = '\0';
 	emit(t, TREE_EV_EXITING, pid, (int)ppid, vmpeak > 0 ? (int64_t)vmpeak * 1024 : 0,
 	     comm, (size_t)n);
+	{
+		int64_t d = run_delay(pid);
+
+		if (d >= 0)
+			emit(t, TREE_EV_RUNQ, pid, TREE_AT_EXIT, d, NULL, 0);
+	}
 }
 
 static void on_stop(struct tracer *t, pid_t pid, int status)
@@ -496,6 +531,14 @@ static void on_end(struct tracer *t, pid_t pid, int status)
 		emit(t, TREE_EV_REAPED, pid, 1, 0, NULL, 0);
 		task_forget(t, pid);
 		return;
+	}
+	{
+		/* The tracer's waits up to this end (the last one ends the
+		 * span wall_under measures). */
+		int64_t d = run_delay(getpid());
+
+		if (d >= 0)
+			emit(t, TREE_EV_RUNQ, 0, TREE_AT_EXIT, d, NULL, 0);
 	}
 	emit(t, TREE_EV_ENDED, pid, status, 0, NULL, 0);
 	if (task)

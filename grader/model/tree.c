@@ -76,7 +76,11 @@ ssize_t tree_feed(struct tree *t, const void *buf, size_t len)
 
 struct tree *tree_new(void)
 {
-	return xcalloc(1, sizeof(struct tree));
+	struct tree *t = xcalloc(1, sizeof(struct tree));
+
+	t->tracer_runq_create = -1;
+	t->tracer_runq_exit = -1;
+	return t;
 }
 
 static void free_fds(struct tree_fd *fds, size_t n)
@@ -171,6 +175,8 @@ static struct tree_proc *add_proc(struct tree *t, int pid,
 	p->parent = parent;
 	p->kind = kind;
 	p->t_start = t_ns;
+	p->runq_create = -1;
+	p->runq_exit = -1;
 	if (parent) {
 		ALLOC_GROW(parent->children, parent->nchildren + 1,
 			   parent->alloc_children);
@@ -306,6 +312,14 @@ void tree_apply(struct tree *t, const struct tree_ev *ev, const void *payload)
 		}
 		t->nrefused++;
 		return;
+	case TREE_EV_RUNQ:
+		if (ev->pid != 0)
+			break; /* a process's: below */
+		if (ev->arg == TREE_AT_CREATE && t->tracer_runq_create < 0)
+			t->tracer_runq_create = ev->val;
+		else if (ev->arg == TREE_AT_EXIT)
+			t->tracer_runq_exit = ev->val;
+		return;
 	case TREE_EV_NOTRACE:
 		t->traced = false;
 		free(t->notrace_reason);
@@ -378,6 +392,12 @@ void tree_apply(struct tree *t, const struct tree_ev *ev, const void *payload)
 	}
 	case TREE_EV_ENDED:
 		apply_ended(t, p, ev);
+		break;
+	case TREE_EV_RUNQ:
+		if (ev->arg == TREE_AT_CREATE && p->runq_create < 0)
+			p->runq_create = ev->val;
+		else if (ev->arg == TREE_AT_EXIT)
+			p->runq_exit = ev->val;
 		break;
 	case TREE_EV_REAPED:
 		p->reaped_by = TREE_REAP_REAPER;

@@ -63,6 +63,14 @@ enum tree_ev_type {
 	                      the policy's row; payload: how the policy
 	                      names it ("keyctl", "clone with
 	                      CLONE_UNTRACED"). The tree was killed. */
+	TREE_EV_RUNQ,      /* pid's time spent runnable but not running so
+	                      far (ns, /proc/PID/schedstat), val; arg =
+	                      TREE_AT_CREATE (at its first creation of a
+	                      process) or TREE_AT_EXIT: how much a busy
+	                      machine delayed it (judge: wall_under).
+	                      pid 0 is the tracer itself, whose waits keep
+	                      stopped processes waiting (TREE_AT_CREATE: at
+	                      the root's first creation) */
 };
 
 enum tree_create_kind {
@@ -73,7 +81,7 @@ enum tree_create_kind {
 	TREE_CLONE3,       /* clone3() */
 };
 
-enum { TREE_AT_EXEC = 0, TREE_AT_EXIT = 1 };
+enum { TREE_AT_EXEC = 0, TREE_AT_EXIT = 1, TREE_AT_CREATE = 2 };
 
 #define TREE_EV_PAYLOAD_MAX 3840
 
@@ -138,6 +146,9 @@ struct tree_proc {
 	enum tree_reap reaped_by;
 	bool left_zombie;           /* its parent ended without waiting */
 	bool orphaned;              /* its parent ended before it did */
+	/* Run-queue delay (TREE_EV_RUNQ), ns, -1 when unknown: when it
+	 * first created a process, and when it exited. */
+	int64_t runq_create, runq_exit;
 	bool has_exit_fds;
 	struct tree_fd *exit_fds;
 	size_t nexit_fds;
@@ -182,6 +193,8 @@ struct tree {
 	 * drawn as display and the rest of its argv. NULL: argv as it is. */
 	char **run_argv;
 	char *display;
+	/* The tracer's run-queue delay (TREE_EV_RUNQ of pid 0), -1 unknown. */
+	int64_t tracer_runq_create, tracer_runq_exit;
 };
 
 #define TREE_REFUSED_MAX 16
