@@ -461,6 +461,7 @@ static void timeline_row(struct sbuf *o, const struct timeline *tl, size_t row,
 	const struct tree_proc *p = tl->rows[row];
 	double y = tl_y(row), xs = tl_x(tl, p->t_start);
 	int64_t te_ns = bar_end(tl, p), live_end = te_ns;
+	double label_x = 0;
 	const struct tree_proc *par = p->parent;
 	bool blame = false;
 	struct sbuf tip = SBUF_INIT;
@@ -545,8 +546,9 @@ static void timeline_row(struct sbuf *o, const struct timeline *tl, size_t row,
 	    par->t_end > p->t_end) {
 		double xz = tl_x(tl, p->t_end);
 
+		label_x = tl_x(tl, par->t_end);
 		sbuf_addf(o, "<rect class=\"zombie\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\"><title>zombie: ended, not waited for until its parent ended</title></rect>\n",
-			  xz, y - 3, fmax(tl_x(tl, par->t_end) - xz, 1.5));
+			  xz, y - 3, fmax(label_x - xz, 1.5));
 	}
 	/* Execs. */
 	for (i = 0; i < p->nexecs; i++) {
@@ -568,6 +570,9 @@ static void timeline_row(struct sbuf *o, const struct timeline *tl, size_t row,
 		double xend = tl_x(tl, te_ns);
 		struct sbuf lab = SBUF_INIT;
 
+		if (label_x < xend)
+			label_x = xend;
+
 		if (p->ended) {
 			sbuf_addf(o, "<circle class=\"end%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"/>\n",
 				  WIFSIGNALED(p->wstatus) ? " sig" : "", xend, y);
@@ -577,8 +582,9 @@ static void timeline_row(struct sbuf *o, const struct timeline *tl, size_t row,
 					  xend, y);
 		}
 		end_text(&lab, p);
+		/* After the zombie span, if any: the label says how it ended. */
 		sbuf_addf(o, "<text class=\"end-l\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-			  xend + 9, y + 4, sbuf_str(&lab));
+			  label_x + 9, y + 4, sbuf_str(&lab));
 		sbuf_release(&lab);
 	}
 	sbuf_adds(o, "</g>\n");
