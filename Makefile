@@ -20,7 +20,7 @@ TEST_PKGS  := check
 # Build and test dependencies, as Debian package names.
 DEB_BUILD  := gcc make pkg-config libyaml-dev libjson-c-dev libseccomp-dev
 DEB_TEST   := check libsubunit-dev libxml2-utils perl zip unzip clang jq bc \
-              python3-jsonschema python3-yaml parallel
+              python3-jsonschema python3-yaml parallel chromium
 
 Q          := $(if $(V),,@)
 WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2

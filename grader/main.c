@@ -51,7 +51,8 @@ static const char usage_text[] =
 "options of run and batch:\n"
 "  --only ID[,ID...]      grade only these exercises\n"
 "  --format NAME[=FILE]   report format, repeatable: text json junit tap\n"
-"                         gradescope prairielearn classroom (default text)\n"
+"                         gradescope prairielearn classroom html (default\n"
+"                         text); html: one page with a timeline per test\n"
 "  --output FILE          write the last --format to FILE\n"
 "  --no-trace             do not trace the process tree (tree checks are\n"
 "                         then reported as not checked)\n"
@@ -937,7 +938,7 @@ static void add_format(struct cli *c, char *arg)
 		*eq = '\0';
 	f = report_format_parse(arg);
 	if (f < 0)
-		die_usage("unknown format '%s' (text json junit tap gradescope prairielearn classroom)",
+		die_usage("unknown format '%s' (text json junit tap gradescope prairielearn classroom html)",
 			  arg);
 	if (c->nformats == MAX_FORMATS)
 		die_usage("%s", "too many --format options");

@@ -18,6 +18,7 @@ static const char *const format_names[REPORT_NFORMATS] = {
 	[REPORT_GRADESCOPE] = "gradescope",
 	[REPORT_PRAIRIELEARN] = "prairielearn",
 	[REPORT_CLASSROOM] = "classroom",
+	[REPORT_HTML] = "html",
 };
 
 int report_format_parse(const char *name)
@@ -54,6 +55,7 @@ int report_write(enum report_format f, const struct result *r,
 	case REPORT_GRADESCOPE: return report_gradescope(r, o, out, e);
 	case REPORT_PRAIRIELEARN: return report_prairielearn(r, o, out, e);
 	case REPORT_CLASSROOM: return report_classroom(r, o, out, e);
+	case REPORT_HTML: return report_html(r, o, out, e);
 	case REPORT_NFORMATS: break;
 	}
 	return err_set(e, "unknown report format %d", (int)f);

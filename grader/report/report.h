@@ -7,7 +7,8 @@
  *
  * Every report is valid UTF-8 whatever the student program printed:
  * invalid bytes become U+FFFD; the text report shows control characters
- * as \xNN; XML drops the characters XML 1.0 forbids. Hidden tests
+ * as \xNN; XML drops the characters XML 1.0 forbids; HTML escapes
+ * markup and shows control characters as \xNN. Hidden tests
  * (VIS_HIDDEN) keep name, status and points but lose their details unless
  * show_hidden -- except in Gradescope's file, which carries them with
  * "visibility": "hidden" for Gradescope to hide (its visible top-level
@@ -34,6 +35,9 @@ enum report_format {
 	REPORT_GRADESCOPE,    /* Gradescope results.json */
 	REPORT_PRAIRIELEARN,  /* PrairieLearn external grader results.json */
 	REPORT_CLASSROOM,     /* GitHub Classroom autograding runner result */
+	REPORT_HTML,          /* one self-contained page: the report and an
+	                         SVG timeline of each traced test (not the
+	                         batch summary page: report/html.h) */
 	REPORT_NFORMATS
 };
 
@@ -65,5 +69,6 @@ int report_tap(const struct result *r, const struct report_opts *o, FILE *out, s
 int report_gradescope(const struct result *r, const struct report_opts *o, FILE *out, struct err *e);
 int report_prairielearn(const struct result *r, const struct report_opts *o, FILE *out, struct err *e);
 int report_classroom(const struct result *r, const struct report_opts *o, FILE *out, struct err *e);
+int report_html(const struct result *r, const struct report_opts *o, FILE *out, struct err *e);
 
 #endif

@@ -480,6 +480,7 @@ START_TEST(test_dispatch_matches_writers)
 	static const writer_fn writers[REPORT_NFORMATS] = {
 		report_text, report_json, report_junit, report_tap,
 		report_gradescope, report_prairielearn, report_classroom,
+		report_html,
 	};
 	struct report_opts o = { 0 };
 	struct result r;
@@ -1069,6 +1070,21 @@ static void xmllint_validate(const char *xml, size_t len)
 	ck_assert_msg(run(argv, &out) == 0,
 		      "JUnit report does not validate against %s (kept in %s):"
 		      "\n%.2000s", JUNIT_XSD, path, out);
+	unlink(path);
+	free(path);
+	free(out);
+}
+
+/* Well-formed XML: the HTML page is written so that it is (report_html.c). */
+static void xmllint_wellformed(const char *xml, size_t len)
+{
+	char *path = write_temp(xml, len, ".html"), *out;
+	char *argv[] = { (char *)"xmllint", (char *)"--noout", path, NULL };
+
+	ck_assert_msg(have_program("xmllint"),
+		      "xmllint is missing: apt-get install libxml2-utils");
+	ck_assert_msg(run(argv, &out) == 0,
+		      "page is not well-formed (kept in %s):\n%.2000s", path, out);
 	unlink(path);
 	free(path);
 	free(out);
@@ -1858,11 +1874,264 @@ END_TEST
 
 /* Every writer on 5 MB outputs: valid, and nothing but JSON and JUnit
  * (which keep captures whole) grows with them. */
+/* ---- HTML ------------------------------------------------------------------- */
+
+/* Parses the page with Python's html.parser as a browser would tokenise
+ * it and fails on: an element not in the writer's vocabulary (so any
+ * injected <script>, <img>, <iframe> ...), an event-handler or URL
+ * attribute other than an in-page link, an end tag that does not close
+ * the open element, an element left open, text outside <html>. */
+static const char HTML_CHECK_PY[] =
+"import sys, html.parser\n"
+"OK = set('html head meta title style body main header h1 h2 h3 dl dt dd p '\n"
+"         'table tr th td a section div span ul li pre code b i figure '\n"
+"         'figcaption svg defs pattern rect line path circle text tspan g'.split())\n"
+"VOID = {'meta'}\n"
+"class P(html.parser.HTMLParser):\n"
+"    def __init__(s):\n"
+"        super().__init__(convert_charrefs=True); s.stack = []; s.err = []\n"
+"    def start(s, tag, attrs):\n"
+"        if tag not in OK: s.err.append('element <%s>' % tag)\n"
+"        for k, v in attrs:\n"
+"            if k.startswith('on') or k in ('src', 'srcdoc', 'formaction', 'xlink:href'):\n"
+"                s.err.append('attribute %s on <%s>' % (k, tag))\n"
+"            if k == 'href' and not (v or '').startswith('#'):\n"
+"                s.err.append('link out: %r' % v)\n"
+"    def handle_starttag(s, tag, attrs):\n"
+"        s.start(tag, attrs)\n"
+"        if tag not in VOID: s.stack.append(tag)\n"
+"    def handle_startendtag(s, tag, attrs):\n"
+"        s.start(tag, attrs)\n"
+"    def handle_endtag(s, tag):\n"
+"        if not s.stack or s.stack[-1] != tag:\n"
+"            s.err.append('</%s> closes %s' % (tag, s.stack[-3:]))\n"
+"        else: s.stack.pop()\n"
+"    def handle_data(s, d):\n"
+"        if not s.stack and d.strip(): s.err.append('text outside html: %r' % d[:40])\n"
+"d = open(sys.argv[1], encoding='utf-8', errors='strict').read()\n"
+"if not d.startswith('<!DOCTYPE html>\\n'): print('no doctype'); sys.exit(1)\n"
+"p = P(); p.feed(d); p.close()\n"
+"if p.stack: p.err.append('left open: %s' % p.stack)\n"
+"for e in p.err[:20]: print(e)\n"
+"sys.exit(1 if p.err else 0)\n";
+
+static void html_strict(const char *page, size_t len)
+{
+	char *py = write_temp(HTML_CHECK_PY, sizeof(HTML_CHECK_PY) - 1, ".py");
+	char *path = write_temp(page, len, ".html"), *out;
+	char *argv[] = { (char *)"python3", py, path, NULL };
+
+	ck_assert_msg(have_program("python3"), "python3 is missing");
+	ck_assert_msg(run(argv, &out) == 0,
+		      "page fails the strict HTML check (kept in %s):\n%.2000s",
+		      path, out);
+	xmllint_wellformed(page, len);
+	unlink(path);
+	unlink(py);
+	free(path);
+	free(py);
+	free(out);
+}
+
+START_TEST(test_html_report)
+{
+	struct report_opts o = { 0 };
+	struct result r;
+	size_t len;
+	char *s;
+
+	make_result(&r);
+	set_stream(&r.exercises[0].tests[1].out, "100 hi\n101 hi\n", 14);
+	s = render(report_html, &r, &o, &len);
+	ck_assert(valid_utf8(s, len));
+	html_strict(s, len);
+	assert_has(s, "<title>Grader report: subs/alice</title>");
+	assert_has(s, "L1 (pid+net namespaces, uid 65534)");
+	assert_has(s, "warning: ptrace is not permitted");
+	assert_has(s, "Total: 5/19 points");
+	assert_has(s, "Pipes &amp; &lt;redirection&gt;");
+	/* Checks with message, diff, hints; the test's stderr and hint. */
+	assert_has(s, "stdout differs from the expected output");
+	assert_has(s, "<span class=\"add\">+ok &lt;&amp;&gt;&quot;&#39; ]]&gt;</span>");
+	assert_has(s, "<span class=\"del\">-1</span>");
+	assert_has(s, "hint: Print one number a line &amp; flush");
+	assert_has(s, "hint: Flush stdout before fork()");
+	assert_has(s, "warning: \\x07 bell");
+	/* Build failure with the end of the compiler output. */
+	assert_has(s, "build failed: make ex03 exited with status 2");
+	assert_has(s, "expected &#39;;&#39; before &#39;}&#39; token");
+	/* Skipped and hidden tests. */
+	assert_has(s, "needs: wrong output");
+	assert_has(s, "hidden test: details not shown");
+	ck_assert_ptr_null(strstr(s, "SECRET"));
+	/* ex01's traced test gets its timeline: a row per process. */
+	assert_has(s, "<svg class=\"tl\"");
+	assert_has(s, "data-role=\"root\" data-pid=\"100\" data-kind=\"root\" data-start-ms=\"0.000\" data-end-ms=\"210.000\"");
+	assert_has(s, "data-role=\"root.1\" data-pid=\"101\" data-kind=\"fork\" data-start-ms=\"1.000\" data-end-ms=\"205.000\"");
+	assert_has(s, "data-role=\"root.2\" data-pid=\"102\"");
+	assert_has(s, "data-reaped=\"reaper\" data-orphaned=\"true\"");
+	/* root.2 outlived root: orphan from 210 ms to its end at 300 ms. */
+	assert_has(s, "<rect class=\"orphan\"");
+	assert_has(s, "signal 9, reaped by the reaper");
+	assert_has(s, "ms</text>");
+	/* The exec with its program, the hostile argument escaped. */
+	assert_has(s, ">ex01</text>");
+	assert_has(s, "\xef\xbf\xbd&lt;arg&gt;");
+	/* No attributed writes: the page says the writers are inferred and
+	 * places "101 hi" on root.1. */
+	assert_has(s, "writers inferred");
+	assert_has(s, "<tr data-role=\"root.1\"><td class=\"num\">2</td>");
+	free(s);
+
+	o.show_hidden = true;
+	s = render(report_html, &r, &o, &len);
+	assert_has(s, "SECRET-MESSAGE");
+	html_strict(s, len);
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
+/* What a student controls -- output, stderr, names, argv, messages,
+ * roles, even the submission's path -- trying to leave its element. */
+static const char INJECT[] =
+	"</pre></svg></title></style><script>alert(1)</script>"
+	"<img src=x onerror=alert(2)>\"><svg onload=alert(3)>'-->"
+	"<!-- <![CDATA[ ]]> &amp; \x1b[2J\xff";
+
+START_TEST(test_html_escapes_hostile_text)
+{
+	struct report_opts o = { .verbose = true };
+	struct result r;
+	struct result_exercise *x;
+	struct result_test *t;
+	struct result_check *c;
+	struct tree_proc *root;
+	size_t len;
+	char *s;
+
+	result_init(&r);
+	r.submission = xstrdup(INJECT);
+	r.containment = xstrdup(INJECT);
+	result_add_toolchain(&r, INJECT);
+	result_add_warning(&r, INJECT);
+	x = result_add_exercise(&r);
+	x->id = xstrdup(INJECT);
+	x->title = xstrdup(INJECT);
+	x->language = xstrdup(INJECT);
+	x->built = true;
+	t = add_test(x, INJECT);
+	t->description = xstrdup(INJECT);
+	t->command = xstrdup(INJECT);
+	t->stdin_text = xstrdup(INJECT);
+	t->hint = xstrdup(INJECT);
+	t->verdict = VERDICT_SIGNALED;
+	t->verdict_text = xstrdup(INJECT);
+	set_stream(&t->out, INJECT, sizeof(INJECT) - 1);
+	set_stream(&t->err, INJECT, sizeof(INJECT) - 1);
+	c = add_check(t, INJECT, "stdout", RESULT_FAIL, 1);
+	c->message = xstrdup(INJECT);
+	c->expected = xstrdup(INJECT);
+	c->actual = xstrdup(INJECT);
+	c->hint = xstrdup(INJECT);
+	c = add_check(t, INJECT, "stdout", RESULT_FAIL, 1);
+	c->diff = xstrdup(INJECT);
+	t->tree = make_tree();
+	root = t->tree->procs[0];
+	free(root->role);
+	root->role = xstrdup(INJECT);
+	free(root->execs[0].argv[0]);
+	root->execs[0].argv[0] = xstrdup(INJECT);
+	free(root->execs[0].path);
+	root->execs[0].path = xstrdup(INJECT);
+	x = result_add_exercise(&r);
+	x->id = xstrdup("ex09");
+	x->built = false;
+	x->build_message = xstrdup(INJECT);
+	x->build_output = xstrdup(INJECT);
+	result_sum(&r);
+
+	s = render(report_html, &r, &o, &len);
+	ck_assert(valid_utf8(s, len));
+	html_strict(s, len);
+	ck_assert_ptr_null(strcasestr(s, "<script"));
+	ck_assert_ptr_null(strcasestr(s, "<img"));
+	ck_assert_ptr_null(strstr(s, "<!--"));
+	ck_assert_ptr_null(strstr(s, "<![CDATA["));
+	ck_assert_ptr_null(strchr(s, 0x1b));
+	assert_has(s, "&lt;/pre&gt;&lt;/svg&gt;&lt;/title&gt;&lt;/style&gt;&lt;script&gt;alert(1)");
+	assert_has(s, "\\x1b[2J\xef\xbf\xbd");
+	/* The hostile role is escaped in its data attribute too. */
+	assert_has(s, "data-role=\"&lt;/pre&gt;");
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
+/* Writes attributed by the tracer land on their writer's lifeline at
+ * their time; a failed check that names a role highlights that row and
+ * is listed beside the timeline; a zombie left by its parent is drawn. */
+START_TEST(test_html_timeline_writers_and_blame)
+{
+	struct report_opts o = { 0 };
+	struct result r;
+	struct result_exercise *x;
+	struct result_test *t;
+	struct result_check *c;
+	struct tree_proc *z;
+	struct tree *tr;
+	size_t len;
+	char *s;
+
+	result_init(&r);
+	r.submission = xstrdup("subs/carol");
+	x = result_add_exercise(&r);
+	x->id = xstrdup("ex14");
+	x->built = true;
+	t = add_test(x, "three children");
+	set_stream(&t->out, "Ready\n101 child\n", 16);
+	add_check(t, "forks by root: 2", "tree", RESULT_PASS, 1);
+	c = add_check(t, "every child of root reaped by root", "tree",
+		      RESULT_FAIL, 1);
+	c->message = xstrdup("child root.2 was never waited for");
+	t->tree = tr = make_tree();
+	z = add_proc(tr, 103, "root.3", tr->procs[0], TREE_FORK, 3, 50, 0);
+	z->left_zombie = true;
+	z->reaped_by = TREE_REAP_REAPER;
+	ALLOC_GROW(tr->writes, 2, tr->alloc_writes);
+	tr->writes[0] = (struct tree_write){ 1, 100, tr->t0 + 20000000, 0, 6 };
+	tr->writes[1] = (struct tree_write){ 1, 102, tr->t0 + 120000000, 6, 10 };
+	tr->nwrites = 2;
+	result_sum(&r);
+
+	s = render(report_html, &r, &o, &len);
+	html_strict(s, len);
+	assert_has(s, "data-writers=\"traced\"");
+	ck_assert_ptr_null(strstr(s, "writers inferred"));
+	/* "101 child" was written by root.2 (pid 102), whatever it says. */
+	assert_has(s, "<g class=\"write\" data-role=\"root\" data-fd=\"1\" data-ms=\"20.000\">");
+	assert_has(s, "<g class=\"write\" data-role=\"root.2\" data-fd=\"1\" data-ms=\"120.000\">");
+	assert_has(s, "<title>101 child</title>");
+	assert_has(s, "<tr data-role=\"root.2\"><td class=\"num\">2</td><td class=\"num\">120.0</td>");
+	/* The failed check is about root.2, not root: that row is marked. */
+	assert_has(s, "<g class=\"proc blame\" data-role=\"root.2\"");
+	assert_has(s, "<g class=\"proc\" data-role=\"root\"");
+	assert_has(s, "<g class=\"proc\" data-role=\"root.1\"");
+	assert_has(s, "every child of root reaped by root \xe2\x80\x94 about root.2</li>");
+	/* root.3 ended at 50 ms and stayed a zombie until root ended. */
+	assert_has(s, "data-role=\"root.3\" data-pid=\"103\" data-kind=\"fork\" data-start-ms=\"3.000\" data-end-ms=\"50.000\" data-exit=\"0\" data-reaped=\"reaper\" data-zombie=\"true\"");
+	assert_has(s, "<rect class=\"zombie\"");
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
 START_TEST(test_all_writers_huge)
 {
 	static const writer_fn writers[REPORT_NFORMATS] = {
 		report_text, report_json, report_junit, report_tap,
 		report_gradescope, report_prairielearn, report_classroom,
+		report_html,
 	};
 	struct report_opts o = { 0 };
 	struct result r;
@@ -1878,6 +2147,9 @@ START_TEST(test_all_writers_huge)
 			json_object_put(parse_json(s, len));
 		} else if (f == REPORT_JUNIT) {
 			xmllint_validate(s, len);
+		} else if (f == REPORT_HTML) {
+			xmllint_wellformed(s, len);
+			ck_assert_msg(len < 2000000, "html: %zu bytes", len);
 		} else if (f == REPORT_PRAIRIELEARN) {
 			json_object_put(parse_json(s, len));
 			ck_assert_uint_lt(len, 1000000);
@@ -1926,6 +2198,9 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_classroom_no_workflow_commands);
 	tcase_add_test(tc, test_classroom_half_points);
 	tcase_add_test(tc, test_all_writers_huge);
+	tcase_add_test(tc, test_html_report);
+	tcase_add_test(tc, test_html_escapes_hostile_text);
+	tcase_add_test(tc, test_html_timeline_writers_and_blame);
 	suite_add_tcase(s, tc);
 	return s;
 }
