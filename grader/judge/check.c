@@ -103,12 +103,144 @@ static void judge_exit(struct judge *j, bool is_signal)
 	judge_add_check(j, &c, t->exit_points);
 }
 
+/* ---- causes ------------------------------------------------------------ */
+
+/* One spec check and the result checks it added (usually one). */
+struct cause_node {
+	const char *name;             /* `name:`, "exit", or NULL */
+	const struct spec_ref *after;
+	size_t nafter;
+	size_t first, end;            /* its checks in rt->checks */
+};
+
+struct causes {
+	struct cause_node *v;
+	size_t n, alloc;
+};
+
+static void cause_note(struct causes *cs, const char *name,
+		       const struct spec_ref *after, size_t nafter,
+		       size_t first, size_t end)
+{
+	struct cause_node *c;
+
+	ALLOC_GROW(cs->v, cs->n + 1, cs->alloc);
+	c = &cs->v[cs->n++];
+	c->name = name;
+	c->after = after;
+	c->nafter = nafter;
+	c->first = first;
+	c->end = end;
+}
+
+static bool node_failed(const struct result_test *rt, const struct cause_node *c)
+{
+	size_t i;
+
+	for (i = c->first; i < c->end; i++)
+		if (rt->checks[i].status == RESULT_FAIL)
+			return true;
+	return false;
+}
+
+/* The failed check that explains a failure of node i: the first check
+ * named in its `after:` that failed, followed back to a check that
+ * presupposes nothing that failed (the loader refused cycles; depth is
+ * bounded all the same). NULL when nothing it presupposes failed. */
+static const struct result_check *root_cause(const struct causes *cs,
+					     const struct result_test *rt,
+					     size_t i, size_t depth)
+{
+	size_t a, k, x;
+
+	if (depth > cs->n)
+		return NULL;
+	for (a = 0; a < cs->v[i].nafter; a++) {
+		for (k = 0; k < cs->n; k++) {
+			const struct result_check *deeper;
+
+			if (!cs->v[k].name ||
+			    strcmp(cs->v[k].name, cs->v[i].after[a].name) ||
+			    !node_failed(rt, &cs->v[k]))
+				continue;
+			deeper = root_cause(cs, rt, k, depth + 1);
+			if (deeper)
+				return deeper;
+			for (x = cs->v[k].first; x < cs->v[k].end; x++)
+				if (rt->checks[x].status == RESULT_FAIL)
+					return &rt->checks[x];
+		}
+	}
+	return NULL;
+}
+
+static void set_because(struct result_check *c, const char *because,
+			const char *hint)
+{
+	char *b = xstrdup(because), *h = xstrdup_or_null(hint);
+
+	free(c->because);
+	free(c->hint);
+	c->because = b;
+	c->hint = h;
+}
+
+/* A run cut short is the cause of every check that failed after it: the
+ * check grade.c adds for it (named here as it names it) says so once. */
+static const char *verdict_cause(const struct judge *j)
+{
+	enum result_verdict v = j->rt->verdict;
+
+	if (v == VERDICT_NONE || v == VERDICT_EXITED)
+		return NULL;
+	if (v == VERDICT_SIGNALED)
+		return j->t->has_signal ? NULL : "ran to the end";
+	return "limits";
+}
+
+static void mark_causes(struct judge *j, const struct causes *cs, size_t first)
+{
+	struct result_test *rt = j->rt;
+	const char *cut = verdict_cause(j);
+	size_t i, x;
+
+	if (cut) {
+		/* The cause's hint stays on the cause. After a limit, grade.c
+		 * leaves no check passed (what the run did before the cut is
+		 * not judged): those follow from the limit too. */
+		bool limit = rt->verdict >= VERDICT_TIMEOUT &&
+			     rt->verdict <= VERDICT_PROCESS_LIMIT;
+
+		for (x = first; x < rt->nchecks; x++)
+			if (limit || rt->checks[x].status != RESULT_PASS)
+				set_because(&rt->checks[x], cut, NULL);
+		return;
+	}
+	/* Causes are found on the statuses as judged, before any check is
+	 * marked: marking changes hints, never statuses. */
+	for (i = 0; i < cs->n; i++) {
+		const struct result_check *cause = root_cause(cs, rt, i, 0);
+		char *name, *hint;
+
+		if (!cause)
+			continue;
+		name = xstrdup(cause->name ? cause->name : "check");
+		hint = xstrdup_or_null(cause->hint);
+		for (x = cs->v[i].first; x < cs->v[i].end; x++)
+			if (rt->checks[x].status == RESULT_FAIL)
+				set_because(&rt->checks[x], name, hint);
+		free(name);
+		free(hint);
+	}
+}
+
 /* ---- the test ----------------------------------------------------------- */
 
 void check_test(const struct spec *s, const struct spec_test *t,
 		const struct check_input *in, struct result_test *rt)
 {
 	struct judge j;
+	struct causes cs = { 0 };
 	size_t i, first = rt->nchecks;
 
 	(void)s;
@@ -129,22 +261,52 @@ void check_test(const struct spec *s, const struct spec_test *t,
 				j.forked = true;
 	}
 
+	/* Each spec check is noted with the result checks it added, for
+	 * mark_causes(). */
+#define NOTE(name, after, nafter, call) do {				\
+		size_t at_ = rt->nchecks;				\
+		call;							\
+		cause_note(&cs, name, after, nafter, at_, rt->nchecks); \
+	} while (0)
 	if (t->has_exit)
-		judge_exit(&j, false);
+		NOTE("exit", t->exit_after, t->nexit_after, judge_exit(&j, false));
 	if (t->has_signal)
-		judge_exit(&j, true);
-	for (i = 0; i < t->nstdout; i++)
-		judge_expect(&j, &t->stdout_expects[i], "stdout", "stdout",
-			     "stdout", in->out ? in->out : "", in->out ? in->out_len : 0,
-			     in->out_truncated, NULL);
-	for (i = 0; i < t->nstderr; i++)
-		judge_expect(&j, &t->stderr_expects[i], "stderr", "stderr",
-			     "stderr", in->err ? in->err : "", in->err ? in->err_len : 0,
-			     in->err_truncated, NULL);
-	for (i = 0; i < t->noutput_files; i++)
-		judge_output_file(&j, &t->output_files[i]);
-	for (i = 0; i < t->ntchecks; i++)
-		judge_tcheck(&j, &t->tchecks[i]);
+		NOTE("exit", t->exit_after, t->nexit_after, judge_exit(&j, true));
+	for (i = 0; i < t->nstdout; i++) {
+		const struct spec_expect *e = &t->stdout_expects[i];
+
+		NOTE(e->name, e->after, e->nafter,
+		     judge_expect(&j, e, "stdout", "stdout", "stdout",
+				  in->out ? in->out : "", in->out ? in->out_len : 0,
+				  in->out_truncated, NULL));
+	}
+	for (i = 0; i < t->nstderr; i++) {
+		const struct spec_expect *e = &t->stderr_expects[i];
+
+		NOTE(e->name, e->after, e->nafter,
+		     judge_expect(&j, e, "stderr", "stderr", "stderr",
+				  in->err ? in->err : "", in->err ? in->err_len : 0,
+				  in->err_truncated, NULL));
+	}
+	for (i = 0; i < t->noutput_files; i++) {
+		const struct spec_output_file *f = &t->output_files[i];
+		size_t k, at = rt->nchecks;
+
+		judge_output_file(&j, f);
+		/* One result check per expectation, in order. */
+		for (k = 0; k < f->nexpects && at + k < rt->nchecks; k++)
+			cause_note(&cs, f->expects[k].name, f->expects[k].after,
+				   f->expects[k].nafter, at + k,
+				   k + 1 == f->nexpects ? rt->nchecks : at + k + 1);
+	}
+	for (i = 0; i < t->ntchecks; i++) {
+		const struct spec_tcheck *tc = &t->tchecks[i];
+
+		NOTE(tc->name, tc->after, tc->nafter, judge_tcheck(&j, tc));
+	}
+#undef NOTE
+	mark_causes(&j, &cs, first);
+	free(cs.v);
 
 	/* No check has points of its own: the test's points ride on the
 	 * first check, and grade.c gives them only if every check passed. */

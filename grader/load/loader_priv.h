@@ -118,6 +118,15 @@ int scan_placeholders(struct loader *L, yaml_node_t *n,
 /* N, or {min: A, max: B}: line_count, forks, max_alive. */
 int load_range(struct loader *L, yaml_node_t *n, long *min, long *max);
 
+/* ---- after.c ---- */
+
+/* `after:` NAME or a list of names, at n (the key path is the after's). */
+void load_after(struct loader *L, yaml_node_t *n, struct spec_ref **out,
+		size_t *nr);
+/* Every `after:` of test t names a check of t (by `name:`, or `exit`),
+ * and none makes a cycle; problems are reported at the names. */
+void check_afters(struct loader *L, const struct spec_test *t);
+
 /* ---- expect.c ---- */
 
 void load_expects(struct loader *L, yaml_node_t *n,

@@ -171,7 +171,7 @@ static const struct {
 
 /* Keys of a tree check besides its kind. */
 static const char *const tcheck_common_keys[] = {
-	"role", "name", "points", "hint", NULL
+	"role", "name", "points", "hint", "after", NULL
 };
 
 /* "forks, max_alive, ... or wall_under". */
@@ -261,6 +261,11 @@ common:
 	if ((v = map_get(&m, "hint"))) {
 		save = path_key(L, "hint");
 		as_text(L, v, &c->hint, &c->hint_lang);
+		path_pop(L, save);
+	}
+	if ((v = map_get(&m, "after"))) {
+		save = path_key(L, "after");
+		load_after(L, v, &c->after, &c->nafter);
 		path_pop(L, save);
 	}
 	map_close(&m);

@@ -204,9 +204,9 @@ static void load_exit_signal(struct loader *L, yaml_node_t *n,
 			     struct spec_test *t, bool is_signal)
 {
 	static const char *const exit_keys[] = { "status", "points", "hint",
-						 NULL };
+						 "after", NULL };
 	static const char *const sig_keys[] = { "signal", "points", "hint",
-						NULL };
+						"after", NULL };
 	const char *main_key = is_signal ? "signal" : "status";
 	struct map m;
 	yaml_node_t *v;
@@ -246,6 +246,11 @@ static void load_exit_signal(struct loader *L, yaml_node_t *n,
 	if ((v = map_get(&m, "hint"))) {
 		save = path_key(L, "hint");
 		as_text(L, v, &t->exit_hint, &t->exit_hint_lang);
+		path_pop(L, save);
+	}
+	if ((v = map_get(&m, "after"))) {
+		save = path_key(L, "after");
+		load_after(L, v, &t->exit_after, &t->nexit_after);
 		path_pop(L, save);
 	}
 	map_close(&m);
@@ -425,6 +430,7 @@ static void load_test(struct loader *L, yaml_node_t *n, size_t index,
 		load_tree(L, v, t);
 		path_pop(L, save);
 	}
+	check_afters(L, t);
 	if (!map_get(&m, "exit") && !map_get(&m, "signal") &&
 	    !map_get(&m, "stdout") && !map_get(&m, "stderr") &&
 	    !map_get(&m, "output_files") && !map_get(&m, "tree") &&

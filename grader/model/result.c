@@ -48,6 +48,7 @@ static void check_release(struct result_check *c)
 	free(c->actual);
 	free(c->diff);
 	free(c->hint);
+	free(c->because);
 }
 
 void result_test_release(struct result_test *t)

@@ -41,7 +41,16 @@ struct result_check {
 	char *expected;     /* what was expected, as text; may be NULL */
 	char *actual;       /* what came out; may be NULL */
 	char *diff;         /* unified-style diff of expected/actual; or NULL */
-	char *hint;         /* from the spec; may be NULL */
+	char *hint;         /* from the spec; may be NULL. For a check that
+	                       follows from another, the cause's hint */
+	char *because;      /* NULL, or the name of the failed check of the
+	                       same test that explains this failure: one its
+	                       spec says it presupposes (`after:`), or the
+	                       check a cut-short run adds ("limits", "ran to
+	                       the end"; after a limit, every check of the
+	                       test, as grade.c judges none of them). It still
+	                       fails and costs its points;
+	                       reports show the cause, not a hint of its own */
 	bool timing;        /* its outcome depends on how fast the machine
 	                       ran the program (wall_under, children alive at
 	                       once, interleaving): grade.c runs a test again

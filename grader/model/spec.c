@@ -21,6 +21,7 @@ static void expect_release(struct spec_expect *e)
 	free(e->prefix);
 	free(e->hint);
 	spec_langtext_free(e->hint_lang);
+	spec_refs_free(e->after, e->nafter);
 }
 
 static void tcheck_release(struct spec_tcheck *c)
@@ -33,6 +34,7 @@ static void tcheck_release(struct spec_tcheck *c)
 	free(c->fds);
 	free(c->hint);
 	spec_langtext_free(c->hint_lang);
+	spec_refs_free(c->after, c->nafter);
 }
 
 static void test_release(struct spec_test *t)
@@ -55,6 +57,7 @@ static void test_release(struct spec_test *t)
 	free(t->env);
 	free(t->exit_hint);
 	spec_langtext_free(t->exit_hint_lang);
+	spec_refs_free(t->exit_after, t->nexit_after);
 	for (i = 0; i < t->nstdout; i++)
 		expect_release(&t->stdout_expects[i]);
 	free(t->stdout_expects);
@@ -132,6 +135,17 @@ const char *spec_text(const char *dflt, const struct spec_langtext *lt, const ch
 		if (!strcmp(lt->lang[i], lang))
 			return lt->text[i];
 	return dflt;
+}
+
+void spec_refs_free(struct spec_ref *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(r[i].name);
+		free(r[i].path);
+	}
+	free(r);
 }
 
 void spec_langtext_free(struct spec_langtext *lt)

@@ -37,6 +37,21 @@ struct spec_langtext {
 const char *spec_text(const char *dflt, const struct spec_langtext *lt, const char *lang);
 void spec_langtext_free(struct spec_langtext *lt);
 
+/* ---- causes --------------------------------------------------------- */
+
+/* One name of an `after:` list (specs/FORMAT.md, "Causes and hints"): the
+ * check it names presupposes nothing here; the check that holds the list
+ * presupposes it. name is a check of the same test, by its `name:`, or
+ * the word `exit` for the test's exit/signal check. path, line and column
+ * say where it was written, for the loader's messages. */
+struct spec_ref {
+	char *name;
+	char *path;          /* key path, "tests[0].stdout[1].after[0]" */
+	int line, column;
+};
+
+void spec_refs_free(struct spec_ref *r, size_t n);
+
 /* ---- limits ---------------------------------------------------------- */
 
 /* A value of 0 means "not set here": the loader leaves 0 where a key is
@@ -121,6 +136,8 @@ struct spec_expect {
 	double points;    /* points of this check; <0 when not given */
 	char *hint;       /* shown when this check fails; may be NULL */
 	struct spec_langtext *hint_lang; /* per language, or NULL */
+	struct spec_ref *after; /* checks it presupposes; see spec_ref */
+	size_t nafter;
 	int line, column; /* where it was written, 1-based */
 };
 
@@ -170,6 +187,8 @@ struct spec_tcheck {
 	double points;       /* <0 when not given */
 	char *hint;
 	struct spec_langtext *hint_lang;
+	struct spec_ref *after; /* checks it presupposes; see spec_ref */
+	size_t nafter;
 	int line, column;
 };
 
@@ -217,6 +236,8 @@ struct spec_test {
 	double exit_points;  /* points of the exit/signal check, <0 if none */
 	char *exit_hint;
 	struct spec_langtext *exit_hint_lang;
+	struct spec_ref *exit_after; /* what the exit/signal check presupposes */
+	size_t nexit_after;
 	struct spec_expect *stdout_expects;
 	size_t nstdout;
 	struct spec_expect *stderr_expects;

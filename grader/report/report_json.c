@@ -137,6 +137,7 @@ static json_object *check_json(const struct result_check *c)
 	put(o, "actual", report_json_str(c->actual));
 	put(o, "diff", report_json_str(c->diff));
 	put(o, "hint", report_json_str(c->hint));
+	put(o, "because", report_json_str(c->because));
 	put(o, "timing", json_object_new_boolean(c->timing));
 	return o;
 }

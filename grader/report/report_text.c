@@ -97,7 +97,13 @@ static void add_check(struct sbuf *out, const struct result_check *c,
 					  c->actual, strlen(c->actual),
 					  BLOCK_LINES, false);
 		}
-		if (c->hint) {
+		/* A consequence names its cause, whose hint is shown once,
+		 * with the cause: its own would blame the wrong thing. */
+		if (c->because) {
+			sbuf_addf(out, "%sfollows from: ", sbuf_str(&sub));
+			add_inline(out, c->because, sbuf_str(&sub));
+			sbuf_addc(out, '\n');
+		} else if (c->hint) {
 			sbuf_addf(out, "%shint: ", sbuf_str(&sub));
 			add_inline(out, c->hint, sbuf_str(&sub));
 			sbuf_addc(out, '\n');
@@ -142,8 +148,15 @@ void report_test_details(struct sbuf *out, const struct result_test *t,
 			  STDERR_LINES, true);
 		sbuf_release(&label);
 	}
+	/* Causes before consequences: a check that follows from another
+	 * comes after every check that does not. */
 	for (i = 0; i < t->nchecks; i++)
-		if (verbose || t->checks[i].status != RESULT_PASS)
+		if ((verbose || t->checks[i].status != RESULT_PASS) &&
+		    !t->checks[i].because)
+			add_check(out, &t->checks[i], indent);
+	for (i = 0; i < t->nchecks; i++)
+		if ((verbose || t->checks[i].status != RESULT_PASS) &&
+		    t->checks[i].because)
 			add_check(out, &t->checks[i], indent);
 	if (failed && t->hint) {
 		sbuf_addf(out, "%shint: ", indent);

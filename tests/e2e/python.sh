@@ -120,5 +120,17 @@ for m in tests/mutants/ex*.py; do
 		echo "#   want: $want"
 		echo "#   got:  $got"
 	fi
+	# Each failed check shows the hint that applies to this mistake, or the
+	# check it follows from (tests/mutants/expected-hints.txt).
+	got=$(jq -r --arg n "$name" '.exercises[0].tests[] | .name as $t | .checks[] | select(.status!="pass") | "\($n) | \($t) / \(.name) | " + (if .because then "follows from: \(.because)" else "hint: \(.hint // "-")" end)' "$tmp/mut/$name.json")
+	want=$(grep "^$name | " tests/mutants/expected-hints.txt)
+	if [ "$got" = "$want" ]; then
+		ok "$name.py shows the expected hints"
+	else
+		not_ok "$name.py shows the expected hints"
+		echo "$want" >"$tmp/mut/$name.hints.want"
+		echo "$got" >"$tmp/mut/$name.hints.got"
+		diff "$tmp/mut/$name.hints.want" "$tmp/mut/$name.hints.got" | sed 's/^/#   /' | head -n 20
+	fi
 done
 done_testing

@@ -323,6 +323,79 @@ START_TEST(test_order_and_points)
 }
 END_TEST
 
+/* A failed check whose cause failed follows from it: it still fails and
+ * costs its points, and carries the cause's name and hint. */
+START_TEST(test_causes)
+{
+	struct spec_test t = mktest();
+	struct check_input in = mkin("? ? a\n");
+	struct spec_expect e[3];
+	struct spec_ref to_prompt = { "the prompt", NULL, 1, 1 };
+	struct spec_ref to_lines = { "the lines", NULL, 1, 1 };
+
+	e[0] = mkexp(EXPECT_NOT_CONTAINS, "?");
+	e[0].prefix = "? ";
+	e[0].name = "the prompt";
+	e[0].hint = "flush before fork";
+	e[0].points = 2;
+	e[1] = mkexp(EXPECT_EXACT, "b\n");
+	e[1].prefix = "? ";
+	e[1].name = "the lines";
+	e[1].hint = "print getpid()";
+	e[1].points = 3;
+	e[1].after = &to_prompt;
+	e[1].nafter = 1;
+	e[2] = mkexp(EXPECT_CONTAINS, "c");   /* through the lines: the root */
+	e[2].hint = "print c";
+	e[2].points = 1;
+	e[2].after = &to_lines;
+	e[2].nafter = 1;
+	t.stdout_expects = e;
+	t.nstdout = 3;
+	rt->verdict = VERDICT_EXITED;
+	check_test(NULL, &t, &in, rt);
+	ck_assert_uint_eq(rt->nchecks, 3);
+	ck_fail(&rt->checks[0]);
+	ck_assert_ptr_null(rt->checks[0].because);
+	ck_assert_str_eq(rt->checks[0].hint, "flush before fork");
+	ck_fail(&rt->checks[1]);
+	ck_assert(rt->checks[1].points == 0 && rt->checks[1].max_points == 3);
+	ck_assert_str_eq(rt->checks[1].because, "the prompt");
+	ck_assert_str_eq(rt->checks[1].hint, "flush before fork");
+	ck_assert_str_eq(rt->checks[2].because, "the prompt");
+	ck_assert_str_eq(rt->checks[2].hint, "flush before fork");
+
+	/* The cause passed: each failure keeps its own hint. */
+	teardown();
+	setup();
+	in = mkin("? a\n");
+	rt->verdict = VERDICT_EXITED;
+	check_test(NULL, &t, &in, rt);
+	ck_assert_int_eq(rt->checks[0].status, RESULT_PASS);
+	ck_fail(&rt->checks[1]);
+	ck_assert_ptr_null(rt->checks[1].because);
+	ck_assert_str_eq(rt->checks[1].hint, "print getpid()");
+	ck_assert_str_eq(rt->checks[2].because, "the lines");
+	ck_assert_str_eq(rt->checks[2].hint, "print getpid()");
+
+	/* A run cut short explains every failure; the cause's hint is on
+	 * the check grade.c adds for the verdict. */
+	teardown();
+	setup();
+	in = mkin("? ? a\n");
+	rt->verdict = VERDICT_TIMEOUT;
+	check_test(NULL, &t, &in, rt);
+	ck_assert_str_eq(rt->checks[0].because, "limits");
+	ck_assert_ptr_null(rt->checks[0].hint);
+	ck_assert_str_eq(rt->checks[1].because, "limits");
+	teardown();
+	setup();
+	rt->verdict = VERDICT_SIGNALED;
+	check_test(NULL, &t, &in, rt);
+	ck_assert_str_eq(rt->checks[1].because, "ran to the end");
+}
+END_TEST
+
 /* ---- output expectations -------------------------------------------- */
 
 START_TEST(test_exact)
@@ -1535,6 +1608,7 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, test_exit_status);
 	tcase_add_test(tc, test_signal_expected);
 	tcase_add_test(tc, test_order_and_points);
+	tcase_add_test(tc, test_causes);
 	tcase_add_test(tc, test_exact);
 	tcase_add_test(tc, test_actual_kept_short);
 	tcase_add_test(tc, test_normalized);

@@ -934,6 +934,74 @@ START_TEST(test_hints_per_language)
 }
 END_TEST
 
+START_TEST(test_after)
+{
+	struct spec *s = load_ok(
+		"id: x\ntitle: t\ntests:\n"
+		"  - name: a\n    command: ./x\n"
+		"    exit: {status: 0, after: [the prompt]}\n"
+		"    stdout:\n"
+		"      - prefix: \"? \"\n        not_contains: \"?\"\n"
+		"        name: the prompt\n"
+		"      - contains: x\n        after: the prompt\n"
+		"    tree:\n      - forks: 1\n        after: exit\n");
+	const struct spec_test *t = &s->tests[0];
+
+	ck_assert_uint_eq(t->nexit_after, 1);
+	ck_assert_str_eq(t->exit_after[0].name, "the prompt");
+	ck_assert_uint_eq(t->stdout_expects[0].nafter, 0);
+	ck_assert_uint_eq(t->stdout_expects[1].nafter, 1);
+	ck_assert_str_eq(t->stdout_expects[1].after[0].name, "the prompt");
+	ck_assert_int_eq(t->stdout_expects[1].after[0].line, 12);
+	ck_assert_str_eq(t->tchecks[0].after[0].name, "exit");
+	spec_free(s);
+
+	/* An unknown name, at the name; a check of another test is unknown. */
+	ck_assert_load_error(
+		"id: x\ntitle: t\ntests:\n"
+		"  - name: a\n    command: ./x\n"
+		"    stdout: {contains: x, name: one}\n"
+		"  - name: b\n    command: ./x\n"
+		"    stdout: [{contains: x, after: [one]}]\n",
+		"DIR/spec.yaml:9:36: tests[1].stdout[0].after[0]: no check of this "
+		"test is named 'one' (name the check it presupposes with name:, or "
+		"write exit for the exit status)\n");
+	spec_diags_release(&diags);
+	/* `exit` names nothing in a test without exit: or signal:. */
+	ck_assert_load_error(
+		"id: x\ntitle: t\ntests:\n"
+		"  - name: a\n    command: ./x\n"
+		"    stdout: {contains: x, after: exit}\n",
+		"DIR/spec.yaml:6:34: tests[0].stdout.after: no check of this test is "
+		"named 'exit' (name the check it presupposes with name:, or write "
+		"exit for the exit status)\n");
+	spec_diags_release(&diags);
+	/* A cycle through three checks, reported once where it closes; a
+	 * check after itself. */
+	ck_assert_load_error(
+		"id: x\ntitle: t\ntests:\n"
+		"  - name: a\n    command: ./x\n"
+		"    stdout:\n"
+		"      - {contains: x, name: one, after: two}\n"
+		"      - {contains: y, name: two, after: three}\n"
+		"      - {contains: z, name: three, after: one}\n"
+		"      - {contains: w, name: four, after: four}\n",
+		"DIR/spec.yaml:9:43: tests[0].stdout[2].after: 'one' already comes "
+		"after this check, directly or through others: after: may not make a "
+		"cycle\n"
+		"DIR/spec.yaml:10:42: tests[0].stdout[3].after: a check cannot come "
+		"after itself\n");
+	spec_diags_release(&diags);
+	/* after: is a name or a list of names. */
+	ck_assert_load_error(
+		"id: x\ntitle: t\ntests:\n"
+		"  - name: a\n    command: ./x\n"
+		"    stdout: {contains: x, after: {test: b}}\n",
+		"DIR/spec.yaml:6:34: tests[0].stdout.after: expected a check name, "
+		"got a mapping\n");
+}
+END_TEST
+
 START_TEST(test_inline_errors)
 {
 	char *dir;
@@ -1086,6 +1154,7 @@ static Suite *spec_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_diags_accumulate);
 	tcase_add_test(tc, test_hints_per_language);
+	tcase_add_test(tc, test_after);
 	tcase_add_test(tc, test_inline_errors);
 	tcase_add_test(tc, test_format_examples);
 	suite_add_tcase(s, tc);
