@@ -885,7 +885,7 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 	c.kind = xstrdup(kind);
 	c.name = e->name ? xstrdup(e->name) : expect_name(e, where);
 	c.hint = xstrdup_or_null(spec_text(e->hint, e->hint_lang, j->in->lang));
-	c.timing = expect_def(e->kind)->timing;
+	c.timing = expect_def(e->kind)->timing || e->timing;
 	if (fail_msg) {
 		c.status = RESULT_FAIL;
 		c.message = xstrdup(fail_msg);

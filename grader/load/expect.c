@@ -40,7 +40,8 @@ static const char *const expect_keys[] = {
 	"exact", "exact_file", "normalized", "regex", "not_regex", "contains",
 	"not_contains", "lines_any_order", "line_count", "numbers",
 	"line_counts", "alternations", "empty",
-	"tolerance", "name", "points", "hint", "process", "prefix", "after", NULL
+	"tolerance", "name", "points", "hint", "process", "prefix", "after", "timing",
+	NULL
 };
 
 static const char EXPECT_KIND_LIST[] =
@@ -241,6 +242,11 @@ common:
 	if ((v = map_get(&m, "hint"))) {
 		save = path_key(L, "hint");
 		as_text(L, v, &e->hint, &e->hint_lang);
+		path_pop(L, save);
+	}
+	if ((v = map_get(&m, "timing"))) {
+		save = path_key(L, "timing");
+		as_bool(L, v, &e->timing);
 		path_pop(L, save);
 	}
 	if ((v = map_get(&m, "after"))) {

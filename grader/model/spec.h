@@ -133,6 +133,9 @@ struct spec_expect {
 	 * printed once, before any fork); it is removed before the rest of
 	 * the expectation applies. */
 	char *prefix;
+	bool timing;      /* `timing: true`: the outcome depends on how fast
+	                     the machine ran the program (an order of exits
+	                     close in time), like wall_under's (FORMAT.md) */
 	double points;    /* points of this check; <0 when not given */
 	char *hint;       /* shown when this check fails; may be NULL */
 	struct spec_langtext *hint_lang; /* per language, or NULL */
