@@ -924,6 +924,13 @@ START_TEST(test_hints_per_language)
 	ck_assert_str_eq(spec_text(t->stdout_expects[0].hint, t->stdout_expects[0].hint_lang,
 				   "rust"), "fflush");
 	spec_free(s);
+	/* timing: true marks an expectation a busy machine can change. */
+	s = load_ok("id: x\ntitle: t\ntests:\n"
+		    "  - name: a\n    command: ./x\n"
+		    "    stdout: [{exact: \"a\\n\", timing: true}, {exact: \"a\\n\"}]\n");
+	ck_assert(s->tests[0].stdout_expects[0].timing);
+	ck_assert(!s->tests[0].stdout_expects[1].timing);
+	spec_free(s);
 	ck_assert_load_error(
 		"id: x\ntitle: t\ntests:\n"
 		"  - name: a\n    command: ./x\n    exit: 0\n"
