@@ -19,6 +19,8 @@ stop_burners() {
 	burners=
 }
 trap 'stop_burners; rm -rf "$tmp"' EXIT INT TERM
+# A copy of the specs: the runs all grade against the same ones.
+cp -R specs "$tmp/specs"
 mkdir "$tmp/c" "$tmp/python"
 cp tests/solutions/Makefile tests/solutions/ex*.c "$tmp/c/"
 cp tests/solutions/python/ex*.py "$tmp/python/"
@@ -42,7 +44,7 @@ for mode in $modes; do
 		i=1
 		while [ "$i" -le "$runs" ]; do
 			start=$(date +%s.%N)
-			$nice "$grader" run --format json "$tmp/$lang" >"$tmp/run.json"
+			$nice "$grader" run "$tmp/specs" "$tmp/$lang" --format json >"$tmp/run.json"
 			st=$?
 			end=$(date +%s.%N)
 			pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/run.json")
