@@ -285,6 +285,16 @@ bool report_redacted(const struct result_test *t, const struct report_opts *o)
 	return t->visibility == VIS_HIDDEN && !(o && o->show_hidden);
 }
 
+bool report_redacted_when(const struct result_test *t, const struct report_opts *o,
+			  time_t graded)
+{
+	if (o && o->show_hidden)
+		return false;
+	if (t->visibility == VIS_AFTER_DUE_DATE)
+		return !o || !o->due || graded < o->due;
+	return report_redacted(t, o);
+}
+
 void report_iso_time(struct sbuf *out, time_t t, bool zulu)
 {
 	struct tm tm;

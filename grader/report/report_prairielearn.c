@@ -42,24 +42,13 @@ static json_object *capped(struct sbuf *sb, size_t cap)
 	return j;
 }
 
-/* A test's details are shown neither for hidden tests (unless
- * show_hidden) nor for after_due_date tests graded before the due date. */
-static bool redacted(const struct result *r, const struct result_test *t,
-		     const struct report_opts *o)
-{
-	if (o->show_hidden)
-		return false;
-	if (t->visibility == VIS_AFTER_DUE_DATE)
-		return !o->due || r->started < o->due;
-	return report_redacted(t, o);
-}
 
 static json_object *test_json(const struct result *r,
 			      const struct result_exercise *x,
 			      const struct result_test *t,
 			      const struct report_opts *o, size_t cap)
 {
-	bool hide = redacted(r, t, o);
+	bool hide = report_redacted_when(t, o, r->started);
 	json_object *j = json_object_new_object();
 	struct sbuf sb = SBUF_INIT;
 	const struct result_check *bad = NULL;

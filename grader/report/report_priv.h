@@ -65,6 +65,11 @@ const char *report_visibility_name(enum spec_visibility v);
 
 /* True when a test's details must not be shown under these options. */
 bool report_redacted(const struct result_test *t, const struct report_opts *o);
+/* The same for the files students read on a platform (PrairieLearn,
+ * Classroom): after_due_date tests too, unless graded at or after
+ * o->due (--due; without one they stay redacted). */
+bool report_redacted_when(const struct result_test *t, const struct report_opts *o,
+			  time_t graded);
 
 /* "2024-05-01T12:00:00Z" (zulu true) or without the zone. */
 void report_iso_time(struct sbuf *out, time_t t, bool zulu);
