@@ -651,6 +651,9 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 	} else {
 		inject = sig;
 	}
+	/* Again: a creation above may have grown the table, which moves
+	 * every entry. */
+	task = task_find(t, pid, 0);
 	if (task)
 		task->started = 1;
 	if (t->killing) {
