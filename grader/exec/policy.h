@@ -16,6 +16,14 @@
  * that the tracer (trace.c) names it, fails it and ends the run; a quiet
  * one, for untraced runs, answers with SECCOMP_RET_ERRNO: the call fails,
  * nobody is told. Rows marked quiet (clone3) never report.
+ *
+ * Rows marked observe are not refusals: write-family calls on
+ * descriptors 1 and 2 (write, writev, sendfile, splice, tee, vmsplice),
+ * so that the tracer learns who wrote each byte of stdout and stderr.
+ * They are in the reporting variant only: an untraced run stops for
+ * nothing. Writes to the captured pipes through another descriptor (a
+ * dup of 1) are not seen; the judge then finds the bytes attributed
+ * short of the stream and falls back (judge/output.c).
  */
 #ifndef GRADER_POLICY_H
 #define GRADER_POLICY_H
@@ -47,6 +55,9 @@ struct policy_row {
 	int errnum;          /* what the refused call returns */
 	bool quiet;          /* never reported (clone3's ENOSYS) */
 	bool l3_only;        /* only where there is no IPC namespace */
+	bool observe;        /* not refused: a write to stdout or stderr the
+	                        tracer attributes (trace.c); only in the
+	                        reporting variant, and the call goes on */
 	enum policy_arg_op op;
 	unsigned argn;
 	uint64_t val;

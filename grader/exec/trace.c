@@ -21,6 +21,8 @@
  *                                     the call is skipped, returns the
  *                                     row's errno, and the whole tree is
  *                                     killed, as for the fork budget
+ *                    (observed row) -> a write to fd 1 or 2: see below
+ *   syscall-exit stop of a write   -> TREE_EV_WRITE (pid, fd, bytes)
  *   waitpid: exited or killed      -> TREE_EV_ENDED the first time,
  *                                     TREE_EV_REAPED when the helper reaps
  *                                     a zombie its parent left behind
@@ -35,6 +37,24 @@
  * The helper's memory and the supervisor's stay bounded whatever the tree
  * does: threads are not reported, processes are capped by the budget, and
  * an exec loop reports only its first EXEC_MAX execs.
+ *
+ * Who wrote what. The policy's observed rows stop every write-family
+ * call on descriptors 1 and 2 (policy.h). When the descriptor is one of
+ * the pipes the supervisor captures (the root's fd 1 and 2 at its first
+ * exec, compared by inode: a program may have put a file there), the
+ * writer is let go with PTRACE_SYSCALL and stops again when the call
+ * returns: its return value is the real count (a write cut short by a
+ * signal, or one that failed, counts what reached the pipe), and the
+ * event goes out then. Only one such write is in flight at a time: a
+ * second writer that stops meanwhile is held at its seccomp stop and let
+ * go when the first returns. That makes the order of the events the
+ * order of the bytes in the pipe, which two writers let go at once would
+ * not guarantee: the one let go first is not always the one that writes
+ * first. It costs two stops per write and serialises the writes (never
+ * the rest): a blocked writer holds the others until the supervisor
+ * drains the pipe, which it always does. After TREE_WRITES_MAX writes or
+ * TREE_WRITE_BYTES_MAX bytes, one TREE_EV_WRITE with val -1 says
+ * attribution stopped; later writes stop once, at seccomp, and go on.
  *
  * Signals other than the initial SIGSTOP are passed on unchanged. A task
  * that stops itself is let go again by the next PTRACE_CONT: a stopped
@@ -64,7 +84,10 @@
 #define PTRACE_OPTS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |            \
 		     PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |            \
 		     PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL |              \
-		     PTRACE_O_TRACESECCOMP)
+		     PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD)
+
+/* How a stopped task goes on. */
+enum resume { RESUME_CONT, RESUME_SYSCALL, RESUME_HOLD };
 
 /* Execs reported per process: enough for any exercise (a shell that runs
  * a few commands); an exec loop would otherwise grow the tree without
@@ -80,6 +103,8 @@ struct task {
 	unsigned known:1;    /* announced by its creator's event */
 	unsigned thread:1;
 	unsigned ended:1;    /* TREE_EV_ENDED sent */
+	unsigned held:1;     /* at a write's seccomp stop, waiting its turn */
+	unsigned wfd:2;      /* the stream of the write in flight or held */
 	unsigned used:1;
 	unsigned runq_sent:1;/* its run-queue delay at a creation was sent */
 };
@@ -91,6 +116,18 @@ struct tracer {
 	long created;        /* processes created (not threads) */
 	int killing;         /* the budget was exceeded */
 	pid_t self;
+	/* Write attribution: the captured pipes, the one write in flight
+	 * (its task), the writers held meanwhile (a FIFO), and the cap. */
+	int have_pipes;
+	dev_t pipe_dev[3];
+	ino_t pipe_ino[3];
+	pid_t writer;
+	pid_t *held;
+	size_t nheld, head, alloc_held;
+	long nwrites;
+	uint64_t wbytes;
+	long nlive;          /* tasks started and not ended (threads too) */
+	int wcapped;
 };
 
 static struct task *task_find(struct tracer *t, pid_t pid, int add)
@@ -167,8 +204,11 @@ static void task_forget(struct tracer *t, pid_t pid)
  * process whose pid the kernel reused is started afresh. */
 static struct task *task_fresh(struct tracer *t, pid_t pid)
 {
-	struct task *task = task_find(t, pid, 1);
+	struct task *old = task_find(t, pid, 0);
+	struct task *task = old ? old : task_find(t, pid, 1);
 
+	if (task && (!old || old->ended))
+		t->nlive++; /* born (seen first at its own stop or its creator's) */
 	if (task && task->ended) {
 		memset(task, 0, sizeof(*task));
 		task->used = 1;
@@ -399,11 +439,138 @@ static void on_create(struct tracer *t, pid_t pid, int event)
 	}
 }
 
+/* The pipes the supervisor captures, as the root holds them at its
+ * first exec. */
+static void learn_pipes(struct tracer *t, pid_t root)
+{
+	char path[64];
+	struct stat st;
+	int fd;
+
+	for (fd = 1; fd <= 2; fd++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)root, fd);
+		if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
+			return;
+		t->pipe_dev[fd] = st.st_dev;
+		t->pipe_ino[fd] = st.st_ino;
+	}
+	t->have_pipes = 1;
+}
+
+static int is_captured(struct tracer *t, pid_t tid, int fd)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
+	return stat(path, &st) == 0 && st.st_dev == t->pipe_dev[fd] &&
+	       st.st_ino == t->pipe_ino[fd];
+}
+
+/* Let the oldest held writer make its write; skip those gone meanwhile. */
+static void release_next(struct tracer *t)
+{
+	while (!t->writer && t->head < t->nheld) {
+		pid_t pid = t->held[t->head++];
+		struct task *task = task_find(t, pid, 0);
+
+		if (!task || !task->held)
+			continue;
+		task->held = 0;
+		t->writer = pid;
+		if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0)
+			t->writer = 0;
+	}
+	if (t->head == t->nheld)
+		t->head = t->nheld = 0;
+}
+
+/* The writer's turn ends: it returned, ended, or died. */
+static void write_done(struct tracer *t, pid_t pid)
+{
+	if (t->writer == pid) {
+		t->writer = 0;
+		release_next(t);
+	}
+}
+
+static void count_write(struct tracer *t, pid_t tgid, int fd, int64_t n)
+{
+	emit(t, TREE_EV_WRITE, tgid, fd, n, NULL, 0);
+	t->nwrites++;
+	t->wbytes += (uint64_t)n;
+	if (t->nwrites >= TREE_WRITES_MAX || t->wbytes >= TREE_WRITE_BYTES_MAX) {
+		t->wcapped = 1;
+		emit(t, TREE_EV_WRITE, tgid, fd, -1, NULL, 0);
+	}
+}
+
+/* The writer is the only task alive: no other write can come between
+ * this stop and the bytes, so a write(2) is counted here, one stop
+ * instead of two, as the count it asks for. Should it write less (a
+ * signal, a bad buffer), the bytes attributed exceed the stream and the
+ * judge falls back (judge/output.c). Other calls take the slow path. */
+static int on_write_alone(struct tracer *t, pid_t pid, struct task *task)
+{
+	struct __ptrace_syscall_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(info), &info) <= 0 ||
+	    info.op != PTRACE_SYSCALL_INFO_SECCOMP || info.seccomp.nr != SYS_write)
+		return 0;
+	if ((int64_t)info.seccomp.args[2] > 0)
+		count_write(t, task->tgid, (int)task->wfd, (int64_t)info.seccomp.args[2]);
+	return 1;
+}
+
+/* A stop at an observed row: a write to fd 1 or 2. */
+static enum resume on_write(struct tracer *t, pid_t pid, struct task *task, int fd)
+{
+	if (!t->have_pipes || t->wcapped || !task || t->killing ||
+	    !is_captured(t, pid, fd))
+		return RESUME_CONT;
+	task->wfd = (unsigned)fd;
+	if (!t->writer && t->nlive == 1 && on_write_alone(t, pid, task))
+		return RESUME_CONT;
+	if (!t->writer) {
+		t->writer = pid;
+		return RESUME_SYSCALL;
+	}
+	if (t->nheld == t->alloc_held) {
+		size_t n = t->alloc_held ? t->alloc_held * 2 : 16;
+		pid_t *h = realloc(t->held, n * sizeof(*h));
+
+		if (!h)
+			return RESUME_CONT; /* unattributed: the judge falls back */
+		t->held = h;
+		t->alloc_held = n;
+	}
+	t->held[t->nheld++] = pid;
+	task->held = 1;
+	return RESUME_HOLD;
+}
+
+/* The syscall-exit stop of the write in flight: how many bytes it put
+ * in the pipe. */
+static void on_write_exit(struct tracer *t, pid_t pid)
+{
+	struct __ptrace_syscall_info info;
+	struct task *task = task_find(t, pid, 0);
+	long r;
+
+	memset(&info, 0, sizeof(info));
+	r = ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(info), &info);
+	if (task && r > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT &&
+	    !info.exit.is_error && info.exit.rval > 0 && !t->wcapped)
+		count_write(t, task->tgid, (int)task->wfd, info.exit.rval);
+}
+
 /* A call the policy answers with SECCOMP_RET_TRACE: skip it (the
  * syscall number set to -1 makes the kernel return what rax holds), say
  * which, and end the run. A stop carrying a row the policy does not have
- * comes from a filter of the program's own: its call goes on. */
-static void on_seccomp(struct tracer *t, pid_t pid)
+ * comes from a filter of the program's own: its call goes on. An
+ * observed row is a write (on_write). */
+static enum resume on_seccomp(struct tracer *t, pid_t pid)
 {
 	struct task *task = task_find(t, pid, 0);
 	const struct policy_row *row;
@@ -411,10 +578,12 @@ static void on_seccomp(struct tracer *t, pid_t pid)
 	long nr = -1;
 
 	if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &data) < 0)
-		return;
+		return RESUME_CONT;
 	row = policy_row((unsigned)data);
 	if (!row)
-		return;
+		return RESUME_CONT;
+	if (row->observe)
+		return on_write(t, pid, task, (int)row->val);
 #if defined(__x86_64__)
 	{
 		struct user_regs_struct regs;
@@ -435,6 +604,7 @@ static void on_seccomp(struct tracer *t, pid_t pid)
 		t->killing = 1;
 		kill_all(t);
 	}
+	return RESUME_CONT;
 }
 
 static void on_exit_event(struct tracer *t, pid_t pid)
@@ -472,9 +642,16 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
 	struct task *task = task_fresh(t, pid);
+	enum resume how = RESUME_CONT;
 	int inject = 0;
 
-	if (sig == SIGTRAP && event) {
+	if (sig == (SIGTRAP | 0x80)) {
+		/* A syscall-exit stop: only the write in flight asks for one. */
+		if (pid == t->writer) {
+			on_write_exit(t, pid);
+			t->writer = 0;
+		}
+	} else if (sig == SIGTRAP && event) {
 		switch (event) {
 		case PTRACE_EVENT_FORK:
 		case PTRACE_EVENT_VFORK:
@@ -491,10 +668,14 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 				send_exec(t, pid);
 			break;
 		case PTRACE_EVENT_EXIT:
+			if (task)
+				task->held = 0;
+			if (pid == t->writer)
+				t->writer = 0; /* killed in its write */
 			on_exit_event(t, pid);
 			break;
 		case PTRACE_EVENT_SECCOMP:
-			on_seccomp(t, pid);
+			how = on_seccomp(t, pid);
 			break;
 		default:
 			break;
@@ -505,6 +686,9 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 	} else {
 		inject = sig;
 	}
+	/* Again: a creation above may have grown the table, which moves
+	 * every entry. */
+	task = task_find(t, pid, 0);
 	if (task)
 		task->started = 1;
 	if (t->killing) {
@@ -512,16 +696,34 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 		 * nothing forks again on its way out. */
 		kill(pid, SIGKILL);
 		inject = 0;
+		if (task)
+			task->held = 0;
+		how = RESUME_CONT;
 	}
-	if (ptrace(PTRACE_CONT, pid, 0, (void *)(long)inject) < 0 && errno != ESRCH)
-		kill(pid, SIGKILL);
+	if (how != RESUME_HOLD) {
+		/* The writer in flight goes on with PTRACE_SYSCALL through any
+		 * stop (a signal in its write): PTRACE_CONT would lose the
+		 * exit stop, and with it every held writer. */
+		int req = how == RESUME_SYSCALL || pid == t->writer ?
+			  PTRACE_SYSCALL : PTRACE_CONT;
+
+		if (ptrace(req, pid, 0, (void *)(long)inject) < 0 && errno != ESRCH)
+			kill(pid, SIGKILL);
+	}
+	if (!t->writer)
+		release_next(t);
 }
 
 static void on_end(struct tracer *t, pid_t pid, int status)
 {
 	struct task *task = task_find(t, pid, 0);
 
+	if (task)
+		task->held = 0;
+	write_done(t, pid);
+
 	if (task && task->thread) {
+		t->nlive--;
 		task_forget(t, pid);
 		return;
 	}
@@ -541,8 +743,10 @@ static void on_end(struct tracer *t, pid_t pid, int status)
 			emit(t, TREE_EV_RUNQ, 0, TREE_AT_EXIT, d, NULL, 0);
 	}
 	emit(t, TREE_EV_ENDED, pid, status, 0, NULL, 0);
-	if (task)
+	if (task) {
+		t->nlive--;
 		task->ended = 1;
+	}
 	/* When the helper was the real parent (the root, an orphan), this
 	 * one report also reaped it: the tree tells from ppid_at_exit. */
 }
@@ -566,6 +770,8 @@ int64_t trace_helper_loop(const struct trace_opts *o)
 	t.self = getpid();
 	getrusage(RUSAGE_CHILDREN, &before);
 	root = task_find(&t, o->root, 1);
+	if (root)
+		t.nlive = 1;
 
 	if (o->trace) {
 		pid = waitpid(o->root, &status, __WALL);
@@ -589,6 +795,7 @@ int64_t trace_helper_loop(const struct trace_opts *o)
 				 * made before the options were set: report
 				 * that exec here, then swallow the signal. */
 				send_exec(&t, o->root);
+				learn_pipes(&t, o->root);
 				ptrace(PTRACE_CONT, o->root, 0, 0);
 			}
 		} else if (pid == o->root) {
@@ -616,5 +823,6 @@ int64_t trace_helper_loop(const struct trace_opts *o)
 	 * session's helper serves many). */
 	getrusage(RUSAGE_CHILDREN, &after);
 	free(t.tasks);
+	free(t.held);
 	return cpu_ns(&after) - cpu_ns(&before);
 }

@@ -7,7 +7,10 @@
  * system call: docs/containment.md gives event tracing at 1.0-2.2x and
  * syscall tracing at 77x. The only system calls that stop here are the
  * ones the seccomp policy refuses (SECCOMP_RET_TRACE, policy.h): the
- * tracer skips the call, reports TREE_EV_REFUSED and kills the tree.
+ * tracer skips the call, reports TREE_EV_REFUSED and kills the tree; and
+ * the writes to descriptors 1 and 2 it observes (policy.h): the tracer
+ * reports each write that reached the captured pipes as TREE_EV_WRITE,
+ * in the order of the bytes (trace.c, "Who wrote what").
  *
  * Events go to evfd as struct tree_ev records (tree.h). The loop returns
  * when the helper has no child left, with the CPU time (ns) of what it

@@ -756,30 +756,125 @@ static void verdict_release(struct verdict *v)
 	free(v->diff);
 }
 
-/* Lines of data that start with "<pid> ", without that prefix. A line that
- * starts with the stream's prompt (e->prefix, expanded; may be NULL) and
- * then "<pid> " is the process's too: a child that inherited the prompt
- * unflushed prints it before its first line, whichever process writes
- * first. That mistake is for a check of its own. */
-static void select_lines(const char *data, size_t len, int pid,
-			 const char *prompt, struct sbuf *out)
+/* Where a stream's data lies, and whether the tracer says who wrote it:
+ * every captured byte attributed (writes not capped, none missed). */
+struct stream_src {
+	const struct tree *tree;   /* NULL: writers unknown */
+	int fd;
+	const char *start;         /* the stream as captured */
+	size_t len;
+};
+
+static void stream_src_init(struct stream_src *ss, const struct judge *j,
+			    const char *kind)
+{
+	const struct check_input *in = j->in;
+	bool trunc;
+	uint64_t known;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!strcmp(kind, "stdout")) {
+		ss->fd = 1;
+		ss->start = in->out;
+		ss->len = in->out_len;
+		trunc = in->out_truncated;
+	} else if (!strcmp(kind, "stderr")) {
+		ss->fd = 2;
+		ss->start = in->err;
+		ss->len = in->err_len;
+		trunc = in->err_truncated;
+	} else {
+		return;
+	}
+	if (!j->tree || !j->tree->traced || j->tree->writes_capped || !ss->start)
+		return;
+	known = tree_write_bytes(j->tree, ss->fd);
+	if (known == ss->len || (trunc && known > ss->len))
+		ss->tree = j->tree;
+}
+
+/* The writer of the line data[off, off + ll): the process that wrote its
+ * last byte (its newline), or 0. A line begun by one process and ended
+ * by another (a prompt, then a child's answer) is the second's. */
+static int line_writer(const struct stream_src *ss, const char *data, size_t off,
+		       size_t ll, size_t *hint)
+{
+	uint64_t at = (uint64_t)(data - ss->start) + off + ll - 1;
+	const struct tree_write *w = tree_write_at(ss->tree, ss->fd, at, hint);
+
+	return w ? w->pid : 0;
+}
+
+static void add_label(const struct stream_src *ss, const char *data, size_t off,
+		      size_t ll, size_t *hint, struct sbuf *labels)
+{
+	size_t h = *hint;
+
+	tree_add_writers(ss->tree, ss->fd, (uint64_t)(data - ss->start) + off,
+			 ll && data[off + ll - 1] == '\n' ? ll - 1 : ll, &h, labels);
+	sbuf_addc(labels, '\n');
+}
+
+/* The lines of a process, with its "<pid> " prefix removed. With writers
+ * known (ss->tree), the lines it wrote (line_writer), the prefix removed
+ * when there, a line kept whole when not (a wrong pid shows); without,
+ * the lines that start with "<pid> ". Either way a line that starts with
+ * the stream's prompt (e->prefix, expanded; may be NULL) and then
+ * "<pid> " loses both: a child that inherited the prompt unflushed
+ * prints it before its first line, and that mistake is for a check of
+ * its own. labels (may be NULL) gets one writer label a line kept. */
+static void select_lines(const struct stream_src *ss, const char *data, size_t len,
+			 int pid, const char *prompt, struct sbuf *out,
+			 struct sbuf *labels)
 {
 	char pre[24];
-	size_t pl = (size_t)snprintf(pre, sizeof(pre), "%d ", pid), off = 0;
+	size_t pl = (size_t)snprintf(pre, sizeof(pre), "%d ", pid), off = 0, hint = 0;
 	size_t ql = prompt ? strlen(prompt) : 0;
 
 	while (off < len) {
 		const char *line = data + off;
 		const char *nl = memchr(line, '\n', len - off);
 		size_t ll = nl ? (size_t)(nl - line) + 1 : len - off;
+		bool mine = ss->tree ? line_writer(ss, data, off, ll, &hint) == pid : false;
+		size_t cut = 0;
 
 		if (ql && ll >= ql + pl && !memcmp(line, prompt, ql) &&
-		    !memcmp(line + ql, pre, pl))
-			sbuf_add(out, line + ql + pl, ll - ql - pl);
-		else if (ll >= pl && !memcmp(line, pre, pl))
-			sbuf_add(out, line + pl, ll - pl);
+		    !memcmp(line + ql, pre, pl)) {
+			cut = ql + pl;
+			mine = mine || !ss->tree;
+		} else if (ll >= pl && !memcmp(line, pre, pl)) {
+			cut = pl;
+			mine = mine || !ss->tree;
+		}
+		if (mine) {
+			sbuf_add(out, line + cut, ll - cut);
+			if (labels && ss->tree)
+				add_label(ss, data, off, ll, &hint, labels);
+		}
 		off += ll;
 	}
+}
+
+/* One writer label a line of data, or NULL when writers are unknown. At
+ * most SHOW_MAX bytes of data: what a report keeps of it. */
+static char *label_lines(const struct stream_src *ss, const char *data, size_t len)
+{
+	struct sbuf labels = SBUF_INIT;
+	size_t off = 0, hint = 0;
+
+	if (!ss->tree)
+		return NULL;
+	if (len > SHOW_MAX)
+		len = SHOW_MAX;
+	sbuf_adds(&labels, "");
+	while (off < len) {
+		const char *nl = memchr(data + off, '\n', len - off);
+		size_t ll = nl ? (size_t)(nl - data - off) + 1 : len - off;
+
+		add_label(ss, data, off, ll, &hint, &labels);
+		off += ll;
+	}
+	return judge_take(&labels, NULL);
 }
 
 
@@ -881,11 +976,17 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 	size_t nprocs = 1, i, nfail = 0;
 	bool first_fail_set = false;
 	char *prompt = NULL;
+	const char *whole = data;
+	size_t whole_len = len;
+	struct stream_src ss;
 
 	c.kind = xstrdup(kind);
 	c.name = e->name ? xstrdup(e->name) : expect_name(e, where);
 	c.hint = xstrdup_or_null(spec_text(e->hint, e->hint_lang, j->in->lang));
 	c.timing = expect_def(e->kind)->timing || e->timing;
+	stream_src_init(&ss, j, kind);
+	if (ss.start && (data < ss.start || data + len > ss.start + ss.len))
+		ss.tree = NULL; /* not the captured stream: no offsets */
 	if (fail_msg) {
 		c.status = RESULT_FAIL;
 		c.message = xstrdup(fail_msg);
@@ -935,13 +1036,14 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 	}
 	for (i = 0; i < nprocs; i++) {
 		struct verdict v = { 0 };
-		struct sbuf sel = SBUF_INIT, s = SBUF_INIT;
+		struct sbuf sel = SBUF_INIT, s = SBUF_INIT, labels = SBUF_INIT;
 		const char *d = data;
 		size_t dl = len;
 
 		sbuf_init(&v.msg);
+		sbuf_adds(&labels, "");
 		if (procs) {
-			select_lines(data, len, procs[i]->pid, prompt, &sel);
+			select_lines(&ss, data, len, procs[i]->pid, prompt, &sel, &labels);
 			d = sbuf_str(&sel);
 			dl = sel.len;
 			sbuf_addf(&s, "the output of %s (pid %d) on %s",
@@ -957,6 +1059,9 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 			free(c.expected);
 			free(c.actual);
 			free(c.diff);
+			free(c.writers);
+			c.writers = !ss.tree ? NULL : procs ? judge_take(&labels, NULL) :
+				    label_lines(&ss, data, len);
 			c.expected = v.expected;
 			c.actual = v.actual;
 			c.diff = v.diff;
@@ -974,6 +1079,7 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 		verdict_release(&v);
 		sbuf_release(&sel);
 		sbuf_release(&s);
+		sbuf_release(&labels);
 	}
 	if (nfail > 1 && procs) {
 		char *m = xasprintf("%s (and %zu more of the processes %s)",
@@ -985,6 +1091,15 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 	if (!nfail) {
 		free(c.message);
 		c.message = NULL;
+	}
+	/* With writers known, a failed check of the whole stream shows all
+	 * of it, the prompt the prefix removed included: who wrote each copy
+	 * of a prompt printed twice is the point. A diff stays as it was. */
+	if (nfail && !procs && prompt && ss.tree && !c.diff && c.actual) {
+		free(c.actual);
+		free(c.writers);
+		c.actual = judge_keep_text(whole, whole_len);
+		c.writers = label_lines(&ss, whole, whole_len);
 	}
 	free(procs);
 	free(prompt);

@@ -47,6 +47,7 @@ static void check_release(struct result_check *c)
 	free(c->expected);
 	free(c->actual);
 	free(c->diff);
+	free(c->writers);
 	free(c->hint);
 	free(c->because);
 }

@@ -41,6 +41,10 @@ struct result_check {
 	char *expected;     /* what was expected, as text; may be NULL */
 	char *actual;       /* what came out; may be NULL */
 	char *diff;         /* unified-style diff of expected/actual; or NULL */
+	char *writers;      /* who wrote each line of actual (a stream's), one
+	                       label a line, '\n'-separated: "root.1",
+	                       "root+root.1" for a line several wrote, "?";
+	                       NULL when writes were not attributed */
 	char *hint;         /* from the spec; may be NULL. For a check that
 	                       follows from another, the cause's hint */
 	char *because;      /* NULL, or the name of the failed check of the

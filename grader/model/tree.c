@@ -282,6 +282,98 @@ static void apply_ended(struct tree *t, struct tree_proc *p,
 			p->children[i]->orphaned = true;
 }
 
+/* The end of the last write to stream fd: where the next one starts.
+ * Writes to the two streams alternate in runs: the scan back is short. */
+static uint64_t stream_end(const struct tree *t, int fd)
+{
+	size_t i = t->nwrites;
+
+	while (i-- > 0)
+		if (t->writes[i].fd == fd)
+			return t->writes[i].off + t->writes[i].len;
+	return 0;
+}
+
+static void apply_write(struct tree *t, const struct tree_ev *ev)
+{
+	uint64_t end1, end2;
+	struct tree_write *w;
+
+	if (t->writes_capped || (ev->arg != 1 && ev->arg != 2))
+		return;
+	if (ev->val < 0) {
+		t->writes_capped = true;
+		return;
+	}
+	if (ev->val == 0)
+		return;
+	end1 = stream_end(t, 1);
+	end2 = stream_end(t, 2);
+	if (t->nwrites >= TREE_WRITES_MAX ||
+	    end1 + end2 + (uint64_t)ev->val > TREE_WRITE_BYTES_MAX) {
+		t->writes_capped = true;
+		return;
+	}
+	ALLOC_GROW(t->writes, t->nwrites + 1, t->alloc_writes);
+	w = &t->writes[t->nwrites++];
+	w->fd = ev->arg;
+	w->pid = ev->pid;
+	w->t_ns = ev->t_ns;
+	w->off = ev->arg == 1 ? end1 : end2;
+	w->len = (uint64_t)ev->val;
+}
+
+uint64_t tree_write_bytes(const struct tree *t, int fd)
+{
+	return stream_end(t, fd);
+}
+
+const struct tree_write *tree_write_at(const struct tree *t, int fd,
+				       uint64_t off, size_t *hint)
+{
+	size_t i = *hint < t->nwrites && t->writes[*hint].fd == fd &&
+		   t->writes[*hint].off <= off ? *hint : 0;
+
+	for (; i < t->nwrites; i++) {
+		const struct tree_write *w = &t->writes[i];
+
+		if (w->fd != fd)
+			continue;
+		if (off < w->off)
+			break; /* offsets grow along a stream */
+		if (off < w->off + w->len) {
+			*hint = i;
+			return w;
+		}
+	}
+	return NULL;
+}
+
+void tree_add_writers(const struct tree *t, int fd, uint64_t off, uint64_t len,
+		      size_t *hint, struct sbuf *out)
+{
+	uint64_t end = off + len;
+	int last = -1;
+	bool first = true;
+
+	while (off < end) {
+		const struct tree_write *w = tree_write_at(t, fd, off, hint);
+		const struct tree_proc *p = w ? tree_find_pid(t, w->pid) : NULL;
+		int who = w ? w->pid : 0;
+
+		if (first || who != last) {
+			if (!first)
+				sbuf_addc(out, '+');
+			sbuf_adds(out, p ? p->role : "?");
+		}
+		first = false;
+		last = who;
+		/* A stream's writes leave no gaps: past the last one known,
+		 * nothing is. */
+		off = w ? w->off + w->len : end;
+	}
+}
+
 void tree_apply(struct tree *t, const struct tree_ev *ev, const void *payload)
 {
 	const char *pl = payload;
@@ -319,6 +411,9 @@ void tree_apply(struct tree *t, const struct tree_ev *ev, const void *payload)
 			t->tracer_runq_create = ev->val;
 		else if (ev->arg == TREE_AT_EXIT)
 			t->tracer_runq_exit = ev->val;
+		return;
+	case TREE_EV_WRITE:
+		apply_write(t, ev);
 		return;
 	case TREE_EV_NOTRACE:
 		t->traced = false;

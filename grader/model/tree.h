@@ -71,6 +71,11 @@ enum tree_ev_type {
 	                      pid 0 is the tracer itself, whose waits keep
 	                      stopped processes waiting (TREE_AT_CREATE: at
 	                      the root's first creation) */
+	TREE_EV_WRITE,     /* pid (the process, not the thread) wrote val
+	                      bytes to its stdout (arg = 1) or stderr (arg =
+	                      2), the captured pipes, in this order of the
+	                      stream; t_ns when the write returned. val = -1:
+	                      attribution stopped here (TREE_WRITES_MAX) */
 };
 
 enum tree_create_kind {
@@ -198,6 +203,10 @@ struct tree {
 };
 
 #define TREE_REFUSED_MAX 16
+/* Attribution of writes stops after this many writes or bytes (both
+ * streams together): a flood costs one stop per write (trace.c). */
+#define TREE_WRITES_MAX 4096
+#define TREE_WRITE_BYTES_MAX (1024 * 1024)
 
 struct tree *tree_new(void);
 void tree_free(struct tree *t);
@@ -209,6 +218,10 @@ void tree_set_program(struct tree *t, char *const *run_argv, const char *display
  * malformed payloads are read as far as they go, never past ev->len.
  * TREE_EV_ROOT sets traced unless a TREE_EV_NOTRACE came first (the
  * helper sends NOTRACE, then ROOT, when ptrace is refused).
+ * TREE_EV_WRITE appends to writes, its off the sum of the earlier writes
+ * to the same stream; past TREE_WRITES_MAX writes or
+ * TREE_WRITE_BYTES_MAX bytes (or at val -1) it sets writes_capped and
+ * records no more.
  * Pids may be reused: an event names the live process with that pid,
  * else the most recent one. TREE_EV_DONE decides who reaped the ended
  * processes the helper did not report: their parent, or the reaper for
@@ -221,6 +234,18 @@ struct tree_proc *tree_find_pid(const struct tree *t, int pid);
  * max of them in out (may be NULL to count). "root.*" and "*" expand. */
 size_t tree_resolve(const struct tree *t, const char *role,
 		    struct tree_proc **out, size_t max);
+/* Bytes of stream fd (1 or 2) whose writer is known: the end of the
+ * last write to it. */
+uint64_t tree_write_bytes(const struct tree *t, int fd);
+/* The write that put byte off of stream fd there, or NULL. *hint (start
+ * it at 0) makes a walk forward through a stream cheap. */
+const struct tree_write *tree_write_at(const struct tree *t, int fd,
+				       uint64_t off, size_t *hint);
+/* The writers of bytes [off, off + len) of stream fd as roles, in stream
+ * order, consecutive repeats once: "root.1", "root+root.1"; "?" for a
+ * byte without a known writer. Appended to out. */
+void tree_add_writers(const struct tree *t, int fd, uint64_t off, uint64_t len,
+		      size_t *hint, struct sbuf *out);
 /* "root", "fork", "vfork", "clone", "clone3". */
 const char *tree_kind_name(enum tree_create_kind k);
 /* Number of fork()s (TREE_FORK creations) made by p. */

@@ -16,7 +16,53 @@ static json_object *ms(int64_t ns)
 	return report_json_num((double)(ns / 1000) / 1000.0);
 }
 
-static json_object *stream_json(const struct result_stream *s)
+/* Who wrote each line of a captured stream: one array a line, of the
+ * writes that made it ({role, pid, bytes}, in stream order); NULL when
+ * the tracer did not attribute them all (untraced, or bytes arrived that
+ * no write it saw accounts for). When attribution stopped at its cap,
+ * the lines past it have empty arrays. */
+static json_object *writers_json(const struct result_stream *s,
+				 const struct tree *t, int fd)
+{
+	uint64_t known, off = 0, end;
+	json_object *a;
+	size_t hint = 0;
+
+	if (!t || !t->traced || !s->data)
+		return NULL;
+	known = tree_write_bytes(t, fd);
+	if (!t->writes_capped && known != s->len && !(s->truncated && known > s->len))
+		return NULL;
+	a = json_object_new_array();
+	while (off < s->len) {
+		const char *nl = memchr(s->data + off, '\n', s->len - off);
+		json_object *line = json_object_new_array();
+
+		end = nl ? (uint64_t)(nl - s->data) + 1 : s->len;
+		while (off < end) {
+			const struct tree_write *w = tree_write_at(t, fd, off, &hint);
+			const struct tree_proc *p = w ? tree_find_pid(t, w->pid) : NULL;
+			json_object *o;
+			uint64_t upto;
+
+			if (!w)
+				break;
+			upto = w->off + w->len < end ? w->off + w->len : end;
+			o = json_object_new_object();
+			put(o, "role", p ? report_json_str(p->role) : NULL);
+			put(o, "pid", json_object_new_int(w->pid));
+			put(o, "bytes", json_object_new_uint64(upto - off));
+			json_object_array_add(line, o);
+			off = upto;
+		}
+		json_object_array_add(a, line);
+		off = end;
+	}
+	return a;
+}
+
+static json_object *stream_json(const struct result_stream *s, const struct tree *t,
+				int fd)
 {
 	json_object *o = json_object_new_object();
 
@@ -24,6 +70,8 @@ static json_object *stream_json(const struct result_stream *s)
 					s->data ? s->len : 0));
 	put(o, "bytes", json_object_new_uint64(s->total));
 	put(o, "truncated", json_object_new_boolean(s->truncated));
+	put(o, "writers", writers_json(s, t, fd));
+	put(o, "writers_capped", json_object_new_boolean(t && t->writes_capped));
 	return o;
 }
 
@@ -171,8 +219,8 @@ static json_object *test_json(const struct result_test *t,
 	put(o, "wall_ms", ms(t->wall_ns));
 	put(o, "cpu_ms", ms(t->cpu_ns));
 	put(o, "runs", json_object_new_int(t->runs > 0 ? t->runs : 0));
-	put(o, "stdout", hide ? NULL : stream_json(&t->out));
-	put(o, "stderr", hide ? NULL : stream_json(&t->err));
+	put(o, "stdout", hide ? NULL : stream_json(&t->out, t->tree, 1));
+	put(o, "stderr", hide ? NULL : stream_json(&t->err, t->tree, 2));
 	put(o, "hint", hide ? NULL : report_json_str(t->hint));
 	checks = json_object_new_array();
 	for (i = 0; !hide && i < t->nchecks; i++)

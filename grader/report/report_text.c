@@ -60,6 +60,91 @@ static void add_block(struct sbuf *out, const char *indent, const char *label,
 	sbuf_release(&clean);
 }
 
+/* Line i of text (start and length, without its newline); false past
+ * the end. */
+static bool nth_line(const char *text, size_t i, const char **p, size_t *len)
+{
+	const char *nl;
+
+	for (; i > 0 && text; i--)
+		text = (nl = strchr(text, '\n')) && nl[1] ? nl + 1 : NULL;
+	if (!text || !*text)
+		return false;
+	nl = strchr(text, '\n');
+	*p = text;
+	*len = nl ? (size_t)(nl - text) : strlen(text);
+	return true;
+}
+
+/* Each line of text with its writer's label in front, "root.1 | ...",
+ * the labels padded to one width (labels: one a line, '\n'-separated;
+ * a line without one gets blanks). For a diff (is_diff), a line of the
+ * actual side (' ' or '+') takes the label of an actual line with the
+ * same text (or ending with it: the prompt a prefix check removed), each
+ * used once. */
+static char *with_writers(const char *text, const char *actual,
+			  const char *labels, bool is_diff)
+{
+	struct sbuf out = SBUF_INIT;
+	size_t i, k, w = 0, n = 0, ll, al, lab_len;
+	const char *l, *a, *lab;
+	bool *used;
+
+	for (i = 0; nth_line(labels, i, &lab, &lab_len); i++) {
+		if (lab_len > w)
+			w = lab_len;
+		n++;
+	}
+	if (w > 40)
+		w = 40;
+	used = calloc(n + 1, sizeof(*used));
+	sbuf_adds(&out, "");
+	for (i = 0; nth_line(text, i, &l, &ll); i++) {
+		const char *label = NULL;
+		size_t label_len = 0;
+
+		if (!is_diff) {
+			if (nth_line(labels, i, &lab, &lab_len)) {
+				label = lab;
+				label_len = lab_len;
+			}
+		} else if (ll > 0 && (l[0] == ' ' || l[0] == '+') && used && actual) {
+			for (k = 0; k < n && !label; k++) {
+				if (used[k] || !nth_line(actual, k, &a, &al) ||
+				    al < ll - 1 || memcmp(a + al - (ll - 1), l + 1, ll - 1))
+					continue;
+				if (nth_line(labels, k, &lab, &lab_len)) {
+					used[k] = true;
+					label = lab;
+					label_len = lab_len;
+				}
+			}
+		}
+		if (label_len > w)
+			label_len = w;
+		sbuf_addf(&out, "%-*.*s | ", (int)w, (int)label_len, label ? label : "");
+		sbuf_add(&out, l, ll);
+		sbuf_addc(&out, '\n');
+	}
+	free(used);
+	return sbuf_detach(&out, NULL);
+}
+
+/* A block of a check's stream output, each line with its writer when
+ * the check knows them (c->writers). */
+static void add_stream_block(struct sbuf *out, const char *indent,
+			     const char *label, const struct result_check *c,
+			     const char *text, size_t max_lines, bool is_diff)
+{
+	char *t = NULL;
+
+	if (c->writers && c->actual)
+		t = with_writers(text, c->actual, c->writers, is_diff);
+	add_block(out, indent, label, t ? t : text, strlen(t ? t : text),
+		  max_lines, false);
+	free(t);
+}
+
 static void add_check(struct sbuf *out, const struct result_check *c,
 		      const char *indent)
 {
@@ -85,17 +170,19 @@ static void add_check(struct sbuf *out, const struct result_check *c,
 	sbuf_addc(out, '\n');
 	if (c->status != RESULT_PASS) {
 		if (c->diff) {
-			add_block(out, sbuf_str(&sub), "diff (-expected +actual)",
-				  c->diff, strlen(c->diff), DIFF_LINES, false);
+			add_stream_block(out, sbuf_str(&sub), c->writers ?
+					 "diff (-expected +actual, by writer)" :
+					 "diff (-expected +actual)", c, c->diff,
+					 DIFF_LINES, true);
 		} else {
 			if (c->expected)
 				add_block(out, sbuf_str(&sub), "expected",
 					  c->expected, strlen(c->expected),
 					  BLOCK_LINES, false);
 			if (c->actual)
-				add_block(out, sbuf_str(&sub), "actual",
-					  c->actual, strlen(c->actual),
-					  BLOCK_LINES, false);
+				add_stream_block(out, sbuf_str(&sub), c->writers ?
+						 "actual (by writer)" : "actual", c,
+						 c->actual, BLOCK_LINES, false);
 		}
 		/* A consequence names its cause, whose hint is shown once,
 		 * with the cause: its own would blame the wrong thing. */

@@ -20,6 +20,10 @@
 #   copy         fs_copy_tree + fs_remove_tree of the test dir alone, the
 #                per-test copy that run_test() makes (tests/bench/intrinsic.c)
 #   fork-heavy   a test that forks and reaps 200 children, traced / not
+#   writes       a test whose program writes 1000 lines, one write(2)
+#                each (tests/bench/lines.c), traced (every write to
+#                stdout stops in the tracer: write attribution) / not,
+#                next to its own floor (floor.c running lines)
 #   solutions    the reference solutions graded with the bundled specs,
 #                one exercise after the other and with `run -j 4` (four
 #                exercises at once), next to the slowest exercise alone,
@@ -61,6 +65,7 @@ REPS=${BENCH_REPS:-5}
 SLOW=${BENCH_SLOW_REPS:-3}
 CC=${CC:-cc}
 NFORK_TESTS=10
+NLINES_TESTS=20
 NBATCH=40
 NBATCH_TESTS=10
 
@@ -161,7 +166,7 @@ note() { # once per distinct text
 
 # ---- the programs and the specs -----------------------------------------
 
-for p in echo forker flood floor peakrss; do
+for p in echo forker flood floor peakrss lines; do
 	$CC -std=c11 -D_GNU_SOURCE -O2 -o "$T/bin/$p" "tests/bench/$p.c" || {
 		echo "bench: cannot compile tests/bench/$p.c" >&2; exit 2; }
 done
@@ -173,7 +178,7 @@ $CC -std=c11 -D_GNU_SOURCE -O2 -iquote grader -o "$T/bin/intrinsic" \
 	have_intrinsic=0
 	note "cannot link tests/bench/intrinsic.c with $build/libgrader.a: $(head -n 1 "$T/err")"
 }
-cp "$T/bin/echo" "$T/bin/forker" "$T/bin/flood" "$T/sub/"
+cp "$T/bin/echo" "$T/bin/forker" "$T/bin/flood" "$T/bin/lines" "$T/sub/"
 
 # gen_spec FILE ID COUNT TEST-BODY [TOP-LEVEL-EXTRA]: a spec of COUNT
 # identical tests named t1..tCOUNT.
@@ -200,6 +205,9 @@ gen_spec "$T/echo.yaml" echo "$N" "$ECHO_TEST"
 gen_spec "$T/echo1.yaml" echo 1 "$ECHO_TEST"
 gen_spec "$T/fork.yaml" forker "$NFORK_TESTS" '    command: [./forker, "200"]
     exit: 0' 'limits: {processes: 300}'
+gen_spec "$T/lines.yaml" lines "$NLINES_TESTS" '    command: ./lines
+    stdout: {line_count: 1000}
+    exit: 0'
 gen_spec "$T/flood.yaml" flood 1 '    command: [./flood, "200"]
     exit: 0' 'limits: {output: 300MiB, wall: 60s}'
 
@@ -257,7 +265,7 @@ echo "bench: $N trivial tests x $REPS runs, fork-heavy $NFORK_TESTS tests x 200 
 # another row (rotation): what the machine does over time, and the disk's
 # file system getting slower as it fills with recently deleted inodes,
 # then weigh on every row alike.
-NROWS=11
+NROWS=14
 run_row() {
 	case "$1" in
 	0)
@@ -292,6 +300,11 @@ run_row() {
 	8) count=1; grader_row startup "$T/echo1.yaml" ;;
 	9) count=$NFORK_TESTS; grader_row fork_trace "$T/fork.yaml" ;;
 	10) count=$NFORK_TESTS; grader_row fork_notrace "$T/fork.yaml" --no-trace ;;
+	11)
+		t=$(timeit "$T/bin/floor" "$N" "$T/bin/lines" any)
+		[ "$(cat "$T/rc")" -eq 0 ] && add floor_lines $((t / N)) ;;
+	12) count=$NLINES_TESTS; grader_row lines_trace "$T/lines.yaml" ;;
+	13) count=$NLINES_TESTS; grader_row lines_notrace "$T/lines.yaml" --no-trace ;;
 	esac
 }
 measured=0
@@ -546,6 +559,11 @@ row "grader startup + 1 test (whole run)" startup ms
 row "fork-heavy test (200 forks), --no-trace" fork_notrace ms
 row "fork-heavy test (200 forks), traced" fork_trace ms fork_notrace
 echo
+header "a test writing 1000 lines, one write each (us)" "x floor"
+row "floor: fork + exec lines + pipe + wait" floor_lines us floor_lines
+row "grader, --no-trace" lines_notrace us floor_lines
+row "grader, traced: write attribution" lines_trace us floor_lines
+echo
 header "whole runs (s)" ratio
 if [ -s "$T/samples.sol" ]; then
 	row "grade the solutions ($nspecs specs, ${ntests:-?} tests)" sol sec intr
@@ -629,6 +647,7 @@ ratio_goal "untraced per test <= 1.5x floor" l1_notrace floor 1.5
 ratio_goal "traced per test, seccomp policy on <= 2.0x floor" l1_trace floor 2.0
 ratio_goal "L3 traced per test (Landlock, policy) <= 1.5x floor" l3_trace floor 1.5
 ratio_goal "fork-heavy traced <= 3x untraced" fork_trace fork_notrace 3
+ratio_goal "traced test with write attribution <= 2.0x floor" lines_trace floor_lines 2.0
 over=$(paired diff sol intr)
 if [ -n "$over" ]; then
 	goal "$nspecs solutions <= intrinsic floor + 0.3 s" \

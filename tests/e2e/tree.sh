@@ -110,4 +110,22 @@ unchecked=$(jq '[.exercises[0].tests[].checks[] | select(.status == "unchecked")
 check "untraced: tree checks are reported as not checked (got $unchecked)" test "$unchecked" -ge 40
 w=$(jq -r '.warnings | join(" ")' "$tmp/out.json")
 case "$w" in *"not checked"*) ok "untraced: the report warns once" ;; *) not_ok "untraced: the report warns: $w" ;; esac
+# Who printed what: the unflushed-prompt mutants' text reports name the
+# writer of each copy of the prompt (root, then root.1, or the other way
+# round), and the JSON report carries the writer of every stdout line.
+for m in ex01-prompt-not-flushed.c ex01-print-end-unflushed.py; do
+	w=$(mktemp -d "$tmp/writers.XXXXXX")
+	cp "tests/mutants/$m" "$w/ex01.${m##*.}"
+	[ "${m##*.}" = c ] && cp tests/solutions/Makefile "$w/"
+	chmod -R a+rwX "$w"
+	"$GRADER" run specs/ex01.yaml "$w" --no-color --format text \
+		--format "json=$w/out.json" >"$w/out.txt" 2>"$w/err"
+	roots=$(grep -c '^ *root *| Ready to fork? [0-9]* I will print twice$' "$w/out.txt")
+	childs=$(grep -c '^ *root\.1 *| Ready to fork? [0-9]* I will print twice$' "$w/out.txt")
+	check "$m: the text report names root and root.1 as writers of the two prompts (got $roots, $childs)" \
+		test "$roots" -ge 1 -a "$childs" -ge 1
+	lines=$(jq -r '.exercises[0].tests[0].stdout | [.writers[] | map(.role) | join("+")] | join(",")' "$w/out.json")
+	check "$m: the JSON report has a writer for each stdout line (got $lines)" \
+		sh -c "echo '$lines' | grep -qx '\(root\|root\.1\)\(,\(root\|root\.1\)\)\{3\}'"
+done
 done_testing

@@ -852,6 +852,63 @@ START_TEST(test_per_process)
 }
 END_TEST
 
+/* With the tracer's writes, a process's lines are those it wrote, not
+ * those that carry its pid; a line is its writer's (the writer of its
+ * newline); the failed check names the writer of each line. Writes that
+ * do not account for every byte, or a capped attribution, fall back to
+ * the printed pid. */
+START_TEST(test_per_process_by_writer)
+{
+	static const char out[] = "Ready to fork? 11 c1\n10 p\n10 c2\n10 q\n";
+	static const struct { int pid, len; } w[] = {
+		{ 10, 15 }, { 11, 6 }, { 10, 5 }, { 12, 6 }, { 10, 5 },
+	};
+	struct tree *t = two_children();
+	struct spec_expect e = mkexp(EXPECT_EXACT, "p\nq\n");
+	const struct result_check *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		tev(t, TREE_EV_WRITE, w[i].pid, 1, w[i].len, 2 + (int64_t)i, NULL, 0);
+	e.prefix = "Ready to fork? ";
+	e.process = "root";
+	ck_pass(judge_out(&e, out, t));
+	/* root.2 printed root's pid: its line is its own, shown whole */
+	e = mkexp(EXPECT_REGEX, "^c[12]$");
+	e.prefix = "Ready to fork? ";
+	e.process = "root.*";
+	c = judge_out(&e, out, t);
+	ck_fail(c);
+	ck_assert_str_eq(c->actual, "10 c2\n");
+	ck_assert_str_eq(c->writers, "root.2\n");
+	/* the prompt's line is the child's: it wrote the end */
+	e = mkexp(EXPECT_EXACT, "c1\n");
+	e.prefix = "Ready to fork? ";
+	e.process = "root.1";
+	ck_pass(judge_out(&e, out, t));
+	/* a failed check of the whole stream shows all of it, by writer */
+	e = mkexp(EXPECT_NOT_CONTAINS, "c2");
+	e.prefix = "Ready to fork? ";
+	c = judge_out(&e, out, t);
+	ck_fail(c);
+	ck_assert_str_eq(c->actual, out);
+	ck_assert_str_eq(c->writers, "root+root.1\nroot\nroot.2\nroot\n");
+	/* a byte no write accounts for: back to the printed pid */
+	e = mkexp(EXPECT_EXACT, "p\nc2\nq\n");
+	e.prefix = "Ready to fork? ";
+	e.process = "root";
+	c = judge_out(&e, "Ready to fork? 11 c1\n10 p\n10 c2\n10 q\n\n", t);
+	ck_pass(c);
+	ck_assert_ptr_null(c->writers);
+	/* attribution capped: the same */
+	tev(t, TREE_EV_WRITE, 10, 1, -1, 9, NULL, 0);
+	c = judge_out(&e, out, t);
+	ck_pass(c);
+	ck_assert_ptr_null(c->writers);
+	tree_free(t);
+}
+END_TEST
+
 /* A prompt printed once before fork(), then lines of each process. */
 START_TEST(test_prefix)
 {
@@ -1626,6 +1683,7 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, test_placeholder_unknown_role);
 	tcase_add_test(tc, test_placeholder_comm_in_regex);
 	tcase_add_test(tc, test_per_process);
+	tcase_add_test(tc, test_per_process_by_writer);
 	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_file);
 	tcase_add_test(tc, test_file_symlink);

@@ -239,7 +239,62 @@ START_TEST(test_output_limit)
 	ck_assert_uint_eq(r.res.out.len, 64 << 10);
 	ck_assert(r.res.out_total > (2u << 20));
 	ck_assert_ptr_nonnull(strstr(r.res.verdict_text, "2 MiB on stdout"));
+	/* Attribution stopped at its cap, and said so. */
+	ck_assert(r.res.tree->writes_capped);
+	ck_assert_uint_le(r.res.tree->nwrites, TREE_WRITES_MAX);
+	ck_assert_uint_le(tree_write_bytes(r.res.tree, 1), TREE_WRITE_BYTES_MAX);
 	done(&r);
+}
+END_TEST
+
+/* Who wrote what: parent and child take turns, one write(2) a line; the
+ * tree's writes name them in the order of the bytes, with offsets into
+ * the stream as captured. The child's writev to stderr counts; its write
+ * to a file put on fd 1 does not. Untraced, nothing is attributed. */
+START_TEST(test_write_attribution)
+{
+	struct env_run r;
+	struct sbuf want = SBUF_INIT;
+	const struct tree *t;
+	int i, root, child;
+
+	for (i = 0; i < 10; i++)
+		sbuf_addf(&want, "P %d\nC %d\n", i, i);
+	prepare(&r, _i, true);
+	run_fixture(&r, NULL, 0, "interleave", "10", NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_int_eq(WEXITSTATUS(r.res.root_wstatus), 0);
+	ck_assert_str_eq(sbuf_str(&r.res.out), sbuf_str(&want));
+	ck_assert_str_eq(sbuf_str(&r.res.err), "C done\n");
+	t = r.res.tree;
+	ck_assert(t->traced);
+	ck_assert(!t->writes_capped);
+	ck_assert_uint_eq(t->nprocs, 2);
+	root = t->procs[0]->pid;
+	child = t->procs[1]->pid;
+	ck_assert_uint_eq(t->nwrites, 21);
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(t->writes[i].fd, 1);
+		ck_assert_int_eq(t->writes[i].pid, i % 2 ? child : root);
+		ck_assert_uint_eq(t->writes[i].off, (uint64_t)i * 4);
+		ck_assert_uint_eq(t->writes[i].len, 4);
+		ck_assert(t->writes[i].t_ns >= t->t0);
+		if (i)
+			ck_assert(t->writes[i].t_ns >= t->writes[i - 1].t_ns);
+	}
+	ck_assert_int_eq(t->writes[20].fd, 2);
+	ck_assert_int_eq(t->writes[20].pid, child);
+	ck_assert_uint_eq(t->writes[20].off, 0);
+	ck_assert_uint_eq(t->writes[20].len, 7);
+	ck_assert_uint_eq(tree_write_bytes(t, 1), r.res.out.len);
+	done(&r);
+
+	prepare(&r, _i, false);
+	run_fixture(&r, NULL, 0, "interleave", "10", NULL);
+	ck_assert_str_eq(sbuf_str(&r.res.out), sbuf_str(&want));
+	ck_assert_uint_eq(r.res.tree->nwrites, 0);
+	done(&r);
+	sbuf_release(&want);
 }
 END_TEST
 
@@ -758,6 +813,7 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_signal_verdict, 0, nl);
 	tcase_add_loop_test(tc, test_session_runs, 0, 2); /* L1, L2 */
 	tcase_add_loop_test(tc, test_refused_calls, 0, nl);
+	tcase_add_loop_test(tc, test_write_attribution, 0, nl);
 	tcase_add_loop_test(tc, test_l3_files, 0, 2);
 	tcase_add_test(tc, test_student_can_read);
 	suite_add_tcase(s, tc);

@@ -832,6 +832,86 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/* TREE_EV_WRITE: writes in stream order, offsets per stream, writers
+ * found by offset and named by role; the cap stops attribution and says
+ * so; the tracer's "stopped here" (val -1) does too. */
+START_TEST(test_writes)
+{
+	struct tree *t = tree_new();
+	struct sbuf sb = SBUF_INIT;
+	const struct tree_write *w;
+	size_t hint = 0, i;
+
+	ev_root(t, 2, 1, 0);
+	ev_create(t, 3, 2, TREE_FORK, 1);
+	ev(t, TREE_EV_WRITE, 2, 1, 15, 2, NULL, 0);  /* "Ready to fork? " */
+	ev(t, TREE_EV_WRITE, 3, 1, 21, 3, NULL, 0);  /* "3 I will print twice\n" */
+	ev(t, TREE_EV_WRITE, 3, 2, 5, 4, NULL, 0);   /* stderr */
+	ev(t, TREE_EV_WRITE, 2, 1, 21, 5, NULL, 0);
+	ev(t, TREE_EV_WRITE, 2, 3, 7, 6, NULL, 0);   /* not a stream: ignored */
+	ev(t, TREE_EV_WRITE, 2, 1, 0, 6, NULL, 0);   /* nothing written */
+	ck_assert_uint_eq(t->nwrites, 4);
+	ck_assert(!t->writes_capped);
+	ck_assert_int_eq(t->writes[0].pid, 2);
+	ck_assert_uint_eq(t->writes[0].off, 0);
+	ck_assert_int_eq(t->writes[1].pid, 3);
+	ck_assert_uint_eq(t->writes[1].off, 15);
+	ck_assert_int_eq(t->writes[2].fd, 2);
+	ck_assert_uint_eq(t->writes[2].off, 0);
+	ck_assert_uint_eq(t->writes[3].off, 36);
+	ck_assert_int_eq(t->writes[3].t_ns, 5 * MS);
+	ck_assert_uint_eq(tree_write_bytes(t, 1), 57);
+	ck_assert_uint_eq(tree_write_bytes(t, 2), 5);
+	w = tree_write_at(t, 1, 20, &hint);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(w->pid, 3);
+	w = tree_write_at(t, 1, 56, &hint);
+	ck_assert_int_eq(w->pid, 2);
+	w = tree_write_at(t, 1, 0, &hint);              /* backwards: from 0 */
+	ck_assert_int_eq(w->pid, 2);
+	ck_assert_ptr_null(tree_write_at(t, 1, 57, &hint));
+	hint = 0;
+	tree_add_writers(t, 1, 0, 36, &hint, &sb);     /* the first line */
+	ck_assert_str_eq(sbuf_str(&sb), "root+root.1");
+	sbuf_reset(&sb);
+	hint = 0;
+	tree_add_writers(t, 1, 50, 20, &hint, &sb);    /* past the end */
+	ck_assert_str_eq(sbuf_str(&sb), "root+?");
+	tree_free(t);
+
+	/* The cap: 4096 writes. */
+	t = tree_new();
+	ev_root(t, 2, 1, 0);
+	for (i = 0; i < TREE_WRITES_MAX + 10; i++)
+		ev(t, TREE_EV_WRITE, 2, 1, 1, 1, NULL, 0);
+	ck_assert_uint_eq(t->nwrites, TREE_WRITES_MAX);
+	ck_assert(t->writes_capped);
+	ck_assert_uint_eq(tree_write_bytes(t, 1), TREE_WRITES_MAX);
+	tree_free(t);
+
+	/* The cap: 1 MiB. */
+	t = tree_new();
+	ev_root(t, 2, 1, 0);
+	ev(t, TREE_EV_WRITE, 2, 1, TREE_WRITE_BYTES_MAX - 1, 1, NULL, 0);
+	ev(t, TREE_EV_WRITE, 2, 2, 2, 1, NULL, 0);
+	ev(t, TREE_EV_WRITE, 2, 2, 1, 1, NULL, 0);     /* capped: not kept */
+	ck_assert_uint_eq(t->nwrites, 1);
+	ck_assert(t->writes_capped);
+	tree_free(t);
+
+	/* The tracer says it stopped. */
+	t = tree_new();
+	ev_root(t, 2, 1, 0);
+	ev(t, TREE_EV_WRITE, 2, 1, 4, 1, NULL, 0);
+	ev(t, TREE_EV_WRITE, 2, 1, -1, 1, NULL, 0);
+	ev(t, TREE_EV_WRITE, 2, 1, 4, 1, NULL, 0);
+	ck_assert_uint_eq(t->nwrites, 1);
+	ck_assert(t->writes_capped);
+	tree_free(t);
+	sbuf_release(&sb);
+}
+END_TEST
+
 static Suite *tree_suite(void)
 {
 	Suite *s = suite_create("tree");
@@ -861,6 +941,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, test_draw_untraced_and_empty);
 	tcase_add_test(tc, test_deep_chain);
 	tcase_add_test(tc, test_garbage);
+	tcase_add_test(tc, test_writes);
 	suite_add_tcase(s, tc);
 	return s;
 }
