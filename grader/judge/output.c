@@ -529,10 +529,15 @@ static void eval_not_regex(const struct want *w, const char *data, size_t len,
 static void eval_not_contains(const struct want *w, const char *data, size_t len,
 		              const char *subj, bool forked, struct verdict *v)
 {
-	struct sbuf *m = &v->msg;
+	struct sbuf *m = &v->msg, ex = SBUF_INIT;
 	const char *at = w->len ? memmem(data, len, w->text, w->len) : data;
 
 	(void)forked;
+	/* What was expected is the absence of the text, not the text. */
+	sbuf_adds(&ex, "anything without ");
+	judge_add_quoted(&ex, w->text, w->len);
+	free(v->expected);
+	v->expected = judge_take(&ex, NULL);
 	v->ok = !at;
 	if (!v->ok) {
 		size_t line = 1;
