@@ -802,6 +802,7 @@ struct stream {
 	struct sbuf *buf;
 	uint64_t *total;
 	uint64_t capture;
+	struct sbuf *tail;   /* past capture: the last bytes (run.h) */
 };
 
 /* Drain what is there; returns 0 at EOF or error, 1 otherwise. */
@@ -821,6 +822,16 @@ static int drain(struct stream *s)
 		if (keep > s->capture - s->buf->len)
 			keep = (size_t)(s->capture - s->buf->len);
 		sbuf_add(s->buf, chunk, keep);
+		if (keep == (size_t)n)
+			return 1;
+	}
+	/* Past the capture, keep the end: between RUN_TAIL_MAX and twice
+	 * that, moved down once it is full. */
+	sbuf_add(s->tail, chunk, (size_t)n);
+	if (s->tail->len > 2 * RUN_TAIL_MAX) {
+		memmove(s->tail->buf, s->tail->buf + s->tail->len - RUN_TAIL_MAX, RUN_TAIL_MAX);
+		s->tail->len = RUN_TAIL_MAX;
+		s->tail->buf[RUN_TAIL_MAX] = '\0';
 	}
 	return 1;
 }
@@ -1214,8 +1225,8 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		close_fd(&p.in[1]);
 	pidfd = ss ? ss->pidfd : pidfd_open_compat(helper);
 
-	out = (struct stream){ p.out[0], &res->out, &res->out_total, l->capture };
-	err = (struct stream){ p.err[0], &res->err, &res->err_total, l->capture };
+	out = (struct stream){ p.out[0], &res->out, &res->out_total, l->capture, &res->out_tail };
+	err = (struct stream){ p.err[0], &res->err, &res->err_total, l->capture, &res->err_tail };
 	deadline = start + l->wall_ns;
 
 	while (!helper_done || p.out[0] >= 0 || p.err[0] >= 0 || p.ev[0] >= 0) {
@@ -1400,6 +1411,8 @@ void run_result_release(struct run_result *res)
 	free(res->verdict_text);
 	sbuf_release(&res->out);
 	sbuf_release(&res->err);
+	sbuf_release(&res->out_tail);
+	sbuf_release(&res->err_tail);
 	tree_free(res->tree);
 	memset(res, 0, sizeof(*res));
 }

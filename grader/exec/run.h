@@ -108,8 +108,14 @@ struct run_result {
 	int64_t cpu_ns;           /* user+system of the whole tree */
 	struct sbuf out, err;     /* captured, at most limits.capture each */
 	uint64_t out_total, err_total;
+	struct sbuf out_tail, err_tail; /* when a stream went past capture:
+	                             its last RUN_TAIL_MAX bytes or more
+	                             (where a compiler says why it failed);
+	                             empty otherwise */
 	struct tree *tree;        /* always set; tree->traced tells if real */
 };
+
+#define RUN_TAIL_MAX 65536
 
 int run_command(const struct run_request *req, struct run_result *res,
 		struct err *e);

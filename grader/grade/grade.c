@@ -167,16 +167,27 @@ static int build_exercise(const struct spec *s, const struct lang *lang, const c
 	else
 		sbuf_addf(&msg, "'%s': %s", cmd,
 			  res.verdict_text ? res.verdict_text : result_verdict_name(res.verdict));
-	sbuf_add(&log, res.out.buf ? res.out.buf : "", res.out.len);
-	sbuf_add(&log, res.err.buf ? res.err.buf : "", res.err.len);
-	if (log.len > BUILD_LOG_SHOWN) {
-		/* The end of a compiler log says the most. */
-		struct sbuf tail = SBUF_INIT;
+	/* The end of a compiler log says the most: of each stream, what was
+	 * captured, or its tail when it went past the capture. */
+	sbuf_add(&log, sbuf_str(res.out_tail.len ? &res.out_tail : &res.out),
+		 res.out_tail.len ? res.out_tail.len : res.out.len);
+	sbuf_add(&log, sbuf_str(res.err_tail.len ? &res.err_tail : &res.err),
+		 res.err_tail.len ? res.err_tail.len : res.err.len);
+	{
+		uint64_t total = res.out_total + res.err_total;
+		size_t shown = log.len > BUILD_LOG_SHOWN ? BUILD_LOG_SHOWN : log.len;
+		const char *from = log.buf ? log.buf + log.len - shown : "";
 
-		sbuf_adds(&tail, "...\n");
-		sbuf_add(&tail, log.buf + log.len - BUILD_LOG_SHOWN, BUILD_LOG_SHOWN);
-		sbuf_release(&log);
-		log = tail;
+		/* Never cut silently: say how much of the output is not kept. */
+		if (total > shown) {
+			struct sbuf cut = SBUF_INIT;
+
+			sbuf_addf(&msg, "; its output was %llu bytes, of which the last %zu "
+				  "are kept", (unsigned long long)total, shown);
+			sbuf_add(&cut, from, shown);
+			sbuf_release(&log);
+			log = cut;
+		}
 	}
 	ex->built = false;
 	ex->build_message = sbuf_detach(&msg, NULL);

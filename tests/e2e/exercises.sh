@@ -120,4 +120,20 @@ for m in tests/mutants/ex*.c; do
 	nomsg=$(jq '[.exercises[0].tests[].checks[] | select(.status!="pass" and (.message == null or .message == ""))] | length' "$tmp/mut/$name.json")
 	check "$name: every failed check has a message" test "$nomsg" -eq 0
 done
+# A build flooded with warnings that dies: the report keeps the end of
+# the output (where the compiler stops), and says how much it was.
+mkdir "$tmp/flood"
+cp tests/solutions/Makefile "$tmp/flood/"
+{
+	echo 'int main(void) {'
+	i=0
+	while [ $i -lt 12000 ]; do echo "  int unused$i;"; i=$((i + 1)); done
+	echo '  return 0; }'
+	echo 'int last_line_is_an_error = undefined_name;'
+} >"$tmp/flood/ex02.c"
+"$GRADER" run --only ex02 "$tmp/flood" >"$tmp/flood.txt" 2>&1
+check "flooded build: the message says how big the output was and what is kept" \
+	grep -Eq "build failed: 'make ex02' exited with status 2; its output was [0-9]+ bytes, of which the last 16384 are kept" "$tmp/flood.txt"
+check "flooded build: the report shows its last lines, the error at the end" \
+	grep -q "undefined_name" "$tmp/flood.txt"
 done_testing
