@@ -779,6 +779,29 @@ static void add_status(struct sbuf *out, const struct tree_proc *p)
 	}
 }
 
+/* What a process still held besides 0, 1 and 2 when it exited (what a
+ * descriptor check judged): "  held at exit: 3 pipe:[812], 5 /tmp/x". */
+#define DRAW_FDS_MAX 8
+
+static void add_exit_fds(struct sbuf *out, const struct tree_proc *p)
+{
+	size_t i, n = 0;
+
+	if (!p->has_exit_fds)
+		return;
+	for (i = 0; i < p->nexit_fds; i++) {
+		if (p->exit_fds[i].fd <= 2)
+			continue;
+		if (n == DRAW_FDS_MAX) {
+			sbuf_adds(out, ", ...");
+			break;
+		}
+		sbuf_addf(out, "%s%d ", n ? ", " : "  held at exit: ", p->exit_fds[i].fd);
+		add_arg(out, p->exit_fds[i].target ? p->exit_fds[i].target : "?");
+		n++;
+	}
+}
+
 static void draw_proc(const struct tree *t, const struct tree_proc *p,
 		      struct sbuf *out)
 {
@@ -805,6 +828,7 @@ static void draw_proc(const struct tree *t, const struct tree_proc *p,
 		else if (p->reaped_by == TREE_REAP_REAPER)
 			sbuf_adds(out, "  reaped by reaper");
 	}
+	add_exit_fds(out, p);
 	sbuf_addc(out, '\n');
 }
 
