@@ -386,6 +386,15 @@ START_TEST(test_fds)
 	ck_assert_str_eq(r->exit_fds[1].target, "pipe:[5]");
 	ev_fds(t, 2, 7, "5 x\n"); /* unknown arg */
 	ck_assert_uint_eq(r->nexit_fds, 2);
+	/* The drawing says what was held at exit besides 0, 1 and 2. */
+	{
+		struct sbuf sb = SBUF_INIT;
+
+		tree_draw(t, &sb);
+		ck_assert_msg(strstr(sbuf_str(&sb), "  held at exit: 3 'pipe:[5]'\n") &&
+			      !strstr(sbuf_str(&sb), "held at exit: 0"), "%s", sbuf_str(&sb));
+		sbuf_release(&sb);
+	}
 	tree_free(t);
 }
 END_TEST
