@@ -55,9 +55,11 @@
 #include <sys/types.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec/policy.h"
+#include "exec/sched.h"
 #include "exec/trace.h"
 #include "model/tree.h"
 
@@ -81,6 +83,17 @@ struct task {
 	unsigned thread:1;
 	unsigned ended:1;    /* TREE_EV_ENDED sent */
 	unsigned used:1;
+	/* Explored schedules (sched.h); all zero otherwise. */
+	unsigned held:1;     /* stopped, not continued until let go */
+	unsigned parked:1;   /* a new child's first stop, kept until its
+	                        creator's fork event decides */
+	int hold_kind;       /* enum sched_kind; SCHED_NONE when parked */
+	int held_sig;        /* the signal to pass on when let go */
+	pid_t hold_other;    /* the fork's other process */
+	pid_t hold_for;      /* let go when this process ends; 0: time only */
+	int64_t hold_start, hold_until;
+	struct sched_hold pending; /* a hold decided before its first stop */
+	pid_t pending_other;
 };
 
 struct tracer {
@@ -90,6 +103,8 @@ struct tracer {
 	long created;        /* processes created (not threads) */
 	int killing;         /* the budget was exceeded */
 	pid_t self;
+	struct sched sched;  /* the explored schedule, if any */
+	int nheld;           /* tasks held or parked now */
 };
 
 static struct task *task_find(struct tracer *t, pid_t pid, int add)
@@ -332,6 +347,210 @@ static void kill_all(struct tracer *t)
 			kill(t->tasks[i].pid, SIGKILL);
 }
 
+/* ---- explored schedules (sched.h) ------------------------------------- */
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Keep a stopped task stopped: kind SCHED_NONE parks a new child. */
+static void sched_hold(struct tracer *t, struct task *task, int kind, int64_t ns,
+		       pid_t other, bool until_other, int sig)
+{
+	if (!task->held)
+		t->nheld++;
+	task->held = 1;
+	task->parked = kind == SCHED_NONE;
+	task->hold_kind = kind;
+	task->held_sig = sig;
+	task->hold_other = other;
+	task->hold_for = until_other ? other : 0;
+	task->hold_start = mono_ns();
+	task->hold_until = task->hold_start + ns;
+}
+
+/* Forget a hold without continuing the task (it is ending anyway). */
+static void sched_drop(struct tracer *t, struct task *task)
+{
+	int32_t other = task->hold_other;
+
+	if (!task->held)
+		return;
+	if (task->hold_kind != SCHED_NONE)
+		emit(t, TREE_EV_SCHED, task->tgid, task->hold_kind,
+		     mono_ns() - task->hold_start, &other, sizeof(other));
+	task->held = task->parked = 0;
+	t->nheld--;
+}
+
+static void sched_release(struct tracer *t, struct task *task)
+{
+	int sig = task->held_sig;
+
+	sched_drop(t, task);
+	if (t->killing) {
+		kill(task->pid, SIGKILL);
+		sig = 0;
+	}
+	if (ptrace(PTRACE_CONT, task->pid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
+		kill(task->pid, SIGKILL);
+}
+
+/* A new child's first stop: with a schedule, wait for the creator's fork
+ * event (it may come second). True when the task is now parked. */
+static bool sched_park_child(struct tracer *t, struct task *task)
+{
+	if (!sched_active(&t->sched) || task->known || t->killing)
+		return false;
+	sched_hold(t, task, SCHED_NONE, SCHED_HOLD_NS, 0, false, 0);
+	return true;
+}
+
+/* A new child's first stop, its creator's event seen: hold it as decided,
+ * or let it go. */
+static void sched_child_started(struct tracer *t, struct task *child)
+{
+	struct sched_hold h = child->pending;
+
+	if (h.kind == SCHED_HELD_CHILD && !t->killing) {
+		child->pending.kind = SCHED_NONE;
+		sched_hold(t, child, SCHED_HELD_CHILD, h.ns, child->pending_other,
+			   h.until_other, 0);
+	} else if (child->parked) {
+		sched_release(t, child);
+	}
+}
+
+/* At a fork event (parent stopped at it, the child maybe parked): decide
+ * who goes first. The parent's own hold starts when on_stop would have
+ * continued it. */
+static void sched_on_create(struct tracer *t, struct task *parent, struct task *child)
+{
+	struct sched_hold h = { SCHED_NONE, 0, false };
+
+	if (sched_active(&t->sched) && !t->killing && parent)
+		h = sched_on_fork(&t->sched);
+	if (h.kind == SCHED_HELD_PARENT) {
+		parent->pending = h;
+		parent->pending_other = child->tgid;
+	} else if (h.kind == SCHED_HELD_CHILD) {
+		child->pending = h;
+		child->pending_other = parent->tgid;
+	}
+	if (child->parked || h.kind == SCHED_HELD_CHILD) {
+		if (child->parked)
+			sched_child_started(t, child);
+	}
+}
+
+/* Process pid is ending: let go of whoever was held until it ended. */
+static void sched_release_waiters(struct tracer *t, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; t->nheld && i < t->cap; i++) {
+		struct task *o = &t->tasks[i];
+
+		if (o->used && o->held && o->hold_for == pid)
+			sched_release(t, o);
+	}
+}
+
+/* A process began to exit: let go of whoever waited for it to end, and
+ * maybe delay it. */
+static void sched_on_exiting(struct tracer *t, struct task *task)
+{
+	if (!sched_active(&t->sched) || task->thread)
+		return;
+	sched_release_waiters(t, task->tgid);
+	if (t->killing)
+		return;
+	task->pending.ns = sched_on_exit(&t->sched);
+	task->pending.kind = task->pending.ns ? SCHED_AT_EXIT : SCHED_NONE;
+	task->pending.until_other = false;
+	task->pending_other = 0;
+}
+
+/* Called where on_stop would continue the task: start a pending hold
+ * instead. True when the task stays stopped. */
+static bool sched_start_pending(struct tracer *t, struct task *task, int sig)
+{
+	struct sched_hold h;
+
+	if (!task || task->pending.kind == SCHED_NONE || t->killing)
+		return false;
+	h = task->pending;
+	task->pending.kind = SCHED_NONE;
+	sched_hold(t, task, h.kind, h.ns, task->pending_other, h.until_other, sig);
+	return true;
+}
+
+/* The hook for write stops (the write-attribution tracer): call it where
+ * a write to fd 1 or 2 stopped task, before continuing it; true when the
+ * task is now held (do not continue it then: the loop will). */
+static __attribute__((unused)) bool trace_sched_write(struct tracer *t, struct task *task,
+						     int sig)
+{
+	int64_t ns;
+
+	if (!task || !sched_active(&t->sched) || t->killing)
+		return false;
+	ns = sched_on_write(&t->sched);
+	if (!ns)
+		return false;
+	sched_hold(t, task, SCHED_AT_WRITE, ns, 0, false, sig);
+	return true;
+}
+
+/* Let go of every task whose time is up (all of them once the tree is
+ * being killed); returns the nearest deadline still ahead, or 0. */
+static int64_t sched_release_due(struct tracer *t)
+{
+	int64_t now = mono_ns(), next = 0;
+	size_t i;
+
+	for (i = 0; t->nheld && i < t->cap; i++) {
+		struct task *o = &t->tasks[i];
+
+		if (!o->used || !o->held)
+			continue;
+		if (t->killing || o->hold_until <= now)
+			sched_release(t, o);
+		else if (!next || o->hold_until < next)
+			next = o->hold_until;
+	}
+	return next;
+}
+
+/* waitpid while tasks are held: poll, sleeping at most 1 ms at a time,
+ * and let go of tasks as their time comes. */
+static pid_t sched_waitpid(struct tracer *t, int *status)
+{
+	for (;;) {
+		int64_t next = sched_release_due(t), wait_ns;
+		struct timespec ts;
+		pid_t pid;
+
+		if (!t->nheld)
+			return waitpid(-1, status, __WALL);
+		pid = waitpid(-1, status, __WALL | WNOHANG);
+		if (pid != 0)
+			return pid;
+		wait_ns = next - mono_ns();
+		if (wait_ns > 1000000)
+			wait_ns = 1000000;
+		if (wait_ns <= 0)
+			continue;
+		ts.tv_sec = 0;
+		ts.tv_nsec = wait_ns;
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void on_create(struct tracer *t, pid_t pid, int event)
 {
 	unsigned long msg = 0;
@@ -352,12 +571,16 @@ static void on_create(struct tracer *t, pid_t pid, int event)
 		if (tgid > 0 && tgid != newpid) {
 			child->thread = 1;
 			child->tgid = (pid_t)tgid;
+			if (child->parked)
+				sched_release(t, child);
 			return;
 		}
 	}
 	if (t->killing) {
 		/* Born while the tree is being killed: it never runs. */
 		kill(newpid, SIGKILL);
+		if (child->parked)
+			sched_release(t, child);
 		return;
 	}
 	t->created++;
@@ -368,6 +591,7 @@ static void on_create(struct tracer *t, pid_t pid, int event)
 		emit(t, TREE_EV_BUDGET, newpid, 0, t->o->budget, NULL, 0);
 		kill_all(t);
 	}
+	sched_on_create(t, task_find(t, pid, 0), child);
 }
 
 /* A call the policy answers with SECCOMP_RET_TRACE: skip it (the
@@ -439,6 +663,8 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 	struct task *task = task_fresh(t, pid);
 	int inject = 0;
 
+	if (task && task->held)
+		sched_drop(t, task); /* killed while held: it stops to exit */
 	if (sig == SIGTRAP && event) {
 		switch (event) {
 		case PTRACE_EVENT_FORK:
@@ -457,6 +683,8 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 			break;
 		case PTRACE_EVENT_EXIT:
 			on_exit_event(t, pid);
+			if (task)
+				sched_on_exiting(t, task);
 			break;
 		case PTRACE_EVENT_SECCOMP:
 			on_seccomp(t, pid);
@@ -467,6 +695,12 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 	} else if (sig == SIGSTOP && task && !task->started) {
 		/* The initial stop of a new tracee (or the root's own). */
 		task->started = 1;
+		if (sched_park_child(t, task))
+			return;
+		if (task->pending.kind == SCHED_HELD_CHILD) {
+			sched_child_started(t, task);
+			return;
+		}
 	} else {
 		inject = sig;
 	}
@@ -478,6 +712,8 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 		kill(pid, SIGKILL);
 		inject = 0;
 	}
+	if (sched_start_pending(t, task, inject))
+		return;
 	if (ptrace(PTRACE_CONT, pid, 0, (void *)(long)inject) < 0 && errno != ESRCH)
 		kill(pid, SIGKILL);
 }
@@ -486,6 +722,10 @@ static void on_end(struct tracer *t, pid_t pid, int status)
 {
 	struct task *task = task_find(t, pid, 0);
 
+	if (task && task->held)
+		sched_drop(t, task);
+	if (task && !task->ended && !task->thread && t->nheld)
+		sched_release_waiters(t, task->tgid); /* ended without an exit stop */
 	if (task && task->thread) {
 		task_forget(t, pid);
 		return;
@@ -521,6 +761,7 @@ int64_t trace_helper_loop(const struct trace_opts *o)
 	memset(&t, 0, sizeof(t));
 	t.o = o;
 	t.self = getpid();
+	sched_init(&t.sched, o->schedule, o->sched_budget_ns);
 	getrusage(RUSAGE_CHILDREN, &before);
 	root = task_find(&t, o->root, 1);
 
@@ -558,7 +799,7 @@ int64_t trace_helper_loop(const struct trace_opts *o)
 	}
 
 	for (;;) {
-		pid = waitpid(-1, &status, __WALL);
+		pid = t.nheld ? sched_waitpid(&t, &status) : waitpid(-1, &status, __WALL);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;

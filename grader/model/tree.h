@@ -63,6 +63,10 @@ enum tree_ev_type {
 	                      the policy's row; payload: how the policy
 	                      names it ("keyctl", "clone with
 	                      CLONE_UNTRACED"). The tree was killed. */
+	TREE_EV_SCHED,     /* an explored schedule (exec/sched.h) held pid:
+	                      arg = enum sched_kind; val = how long (ns);
+	                      payload: int32 pid of the fork's other process
+	                      (0 at exits and writes). Sent when let go. */
 };
 
 enum tree_create_kind {
