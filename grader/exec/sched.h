@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SCHED_HOLD_NS  (200 * 1000000LL)  /* a long hold (ran first) */
+#define SCHED_HOLD_NS  (300 * 1000000LL)  /* a long hold (ran first) */
 #define SCHED_DELAY_NS (50 * 1000000LL)   /* a random delay, at most */
 #define SCHED_BUDGET_NS (1000 * 1000000LL)/* all holds of a run, at most */
 
