@@ -94,9 +94,17 @@ static int64_t maybe_delay(struct sched *s)
 	return spend(s, short_delay(s));
 }
 
+/* No delays at exits: a delay there reorders the processes' ends against
+ * everything they did before (their writes), and specs take the order of
+ * ends for the order of writes (ex14's "lines in the order the messages
+ * were written" is root.exit.N): --explore 50 failed the reference
+ * solutions of ex14 that way. A delay before a write (sched_on_write)
+ * moves the write and the end together. The hook stays, so that the
+ * tracer's exit stop needs no change should a spec-safe rule be found. */
 int64_t sched_on_exit(struct sched *s)
 {
-	return maybe_delay(s);
+	(void)s;
+	return 0;
 }
 
 int64_t sched_on_write(struct sched *s)
@@ -126,7 +134,7 @@ const char *sched_mode_words(uint64_t seed)
 	case SCHED_PARENT_FIRST:
 		return "the parent ran first after every fork";
 	case SCHED_MIXED:
-		return "random holds after forks and delays at exits";
+		return "random holds and delays after forks";
 	case SCHED_DELAYS:
 		return "random delays of up to 50 ms at forks and exits";
 	}

@@ -11,9 +11,12 @@
  *                       parent has ended, or SCHED_HOLD_NS
  *   SCHED_MIXED         at each fork one of: nothing, hold the parent,
  *                       hold the child (long as above, or a short random
- *                       delay); at each exit and write, maybe a delay
+ *                       delay); before each write, maybe a delay
  *   SCHED_DELAYS        random delays (<= SCHED_DELAY_NS) of the parent
- *                       or the child at each fork, at exits and writes
+ *                       or the child at each fork, and before writes
+ *
+ * A parent held is let go as soon as one of its children begins to exit
+ * (trace.c), and nothing is delayed at exits (sched.c says why).
  *
  * and the rest seeds the generator (splitmix64) that draws the choices,
  * one after another in the order the tracer meets the events. Seed 0 is
@@ -74,8 +77,8 @@ static inline bool sched_active(const struct sched *s) { return s->seed != 0; }
 
 /* After a fork: what to hold (kind SCHED_NONE: nothing). */
 struct sched_hold sched_on_fork(struct sched *s);
-/* When a process begins to exit / before a write to fd 1 or 2: how long
- * to delay it (0: not at all). The write hook is for the write-stop
+/* When a process begins to exit (always 0 for now, sched.c) / before a
+ * write to fd 1 or 2: how long to delay it (0: not at all). The write hook is for the write-stop
  * tracer: call it at each write stop and hold the writer that long. */
 int64_t sched_on_exit(struct sched *s);
 int64_t sched_on_write(struct sched *s);
