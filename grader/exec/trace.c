@@ -84,7 +84,7 @@ struct task {
 	unsigned ended:1;    /* TREE_EV_ENDED sent */
 	unsigned used:1;
 	/* Explored schedules (sched.h); all zero otherwise. */
-	unsigned held:1;     /* stopped, not continued until let go */
+	unsigned sched_held:1; /* stopped, not continued until let go */
 	unsigned parked:1;   /* a new child's first stop, kept until its
 	                        creator's fork event decides */
 	int hold_kind;       /* enum sched_kind; SCHED_NONE when parked */
@@ -105,7 +105,7 @@ struct tracer {
 	int killing;         /* the budget was exceeded */
 	pid_t self;
 	struct sched sched;  /* the explored schedule, if any */
-	int nheld;           /* tasks held or parked now */
+	int sched_nheld;           /* tasks held or parked now */
 };
 
 static struct task *task_find(struct tracer *t, pid_t pid, int add)
@@ -362,9 +362,9 @@ static int64_t mono_ns(void)
 static void sched_hold(struct tracer *t, struct task *task, int kind, int64_t ns,
 		       pid_t other, bool until_other, int sig)
 {
-	if (!task->held)
-		t->nheld++;
-	task->held = 1;
+	if (!task->sched_held)
+		t->sched_nheld++;
+	task->sched_held = 1;
 	task->parked = kind == SCHED_NONE;
 	task->hold_kind = kind;
 	task->held_sig = sig;
@@ -379,13 +379,13 @@ static void sched_drop(struct tracer *t, struct task *task)
 {
 	int32_t other = task->hold_other;
 
-	if (!task->held)
+	if (!task->sched_held)
 		return;
 	if (task->hold_kind != SCHED_NONE)
 		emit(t, TREE_EV_SCHED, task->tgid, task->hold_kind,
 		     mono_ns() - task->hold_start, &other, sizeof(other));
-	task->held = task->parked = 0;
-	t->nheld--;
+	task->sched_held = task->parked = 0;
+	t->sched_nheld--;
 }
 
 static void sched_release(struct tracer *t, struct task *task)
@@ -458,10 +458,10 @@ static void sched_release_waiters(struct tracer *t, pid_t pid, pid_t creator)
 {
 	size_t i;
 
-	for (i = 0; t->nheld && i < t->cap; i++) {
+	for (i = 0; t->sched_nheld && i < t->cap; i++) {
 		struct task *o = &t->tasks[i];
 
-		if (o->used && o->held && !o->parked &&
+		if (o->used && o->sched_held && !o->parked &&
 		    (o->hold_for == pid || (creator && o->tgid == creator)))
 			sched_release(t, o);
 	}
@@ -520,10 +520,10 @@ static int64_t sched_release_due(struct tracer *t)
 	int64_t now = mono_ns(), next = 0;
 	size_t i;
 
-	for (i = 0; t->nheld && i < t->cap; i++) {
+	for (i = 0; t->sched_nheld && i < t->cap; i++) {
 		struct task *o = &t->tasks[i];
 
-		if (!o->used || !o->held)
+		if (!o->used || !o->sched_held)
 			continue;
 		if (t->killing || o->hold_until <= now)
 			sched_release(t, o);
@@ -542,7 +542,7 @@ static pid_t sched_waitpid(struct tracer *t, int *status)
 		struct timespec ts;
 		pid_t pid;
 
-		if (!t->nheld)
+		if (!t->sched_nheld)
 			return waitpid(-1, status, __WALL);
 		pid = waitpid(-1, status, __WALL | WNOHANG);
 		if (pid != 0)
@@ -671,7 +671,7 @@ static void on_stop(struct tracer *t, pid_t pid, int status)
 	struct task *task = task_fresh(t, pid);
 	int inject = 0;
 
-	if (task && task->held)
+	if (task && task->sched_held)
 		sched_drop(t, task); /* killed while held: it stops to exit */
 	if (sig == SIGTRAP && event) {
 		switch (event) {
@@ -730,9 +730,9 @@ static void on_end(struct tracer *t, pid_t pid, int status)
 {
 	struct task *task = task_find(t, pid, 0);
 
-	if (task && task->held)
+	if (task && task->sched_held)
 		sched_drop(t, task);
-	if (task && !task->ended && !task->thread && t->nheld)
+	if (task && !task->ended && !task->thread && t->sched_nheld)
 		sched_release_waiters(t, task->tgid, task->creator); /* no exit stop */
 	if (task && task->thread) {
 		task_forget(t, pid);
@@ -807,7 +807,7 @@ int64_t trace_helper_loop(const struct trace_opts *o)
 	}
 
 	for (;;) {
-		pid = t.nheld ? sched_waitpid(&t, &status) : waitpid(-1, &status, __WALL);
+		pid = t.sched_nheld ? sched_waitpid(&t, &status) : waitpid(-1, &status, __WALL);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
