@@ -71,6 +71,12 @@ static const char usage_text[] =
 "                         unless NO_COLOR is set)\n"
 "  -j N                   run: grade N exercises at once (not at L3);\n"
 "                         batch: grade N submissions at once\n"
+"  --explore N            rerun each test whose processes race (or that\n"
+"                         says explore: true) under N schedules besides\n"
+"                         the natural one; one that fails under any passes\n"
+"                         only by timing (specs/FORMAT.md, Exploration)\n"
+"  --schedule SEED        run every test under the schedule SEED that a\n"
+"                         report named, instead of the natural one\n"
 "options of batch:\n"
 "  --out DIR              where reports and the gradebook go (default\n"
 "                         SUBMISSIONS_DIR/../grades)\n"
@@ -102,6 +108,8 @@ struct cli {
 	uid_t uid;
 	gid_t gid;
 	int jobs;
+	int explore;             /* --explore N */
+	unsigned long long schedule; /* --schedule SEED; 0: natural */
 	const char *out_dir;
 	int shard_k, shard_n;
 	const char *lang;        /* show: the language to show, or NULL */
@@ -759,6 +767,8 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
 	go.only = (const char *const *)only;
 	go.keep = c->keep;
 	go.jobs = c->jobs;
+	go.explore = c->explore;
+	go.schedule = c->schedule;
 	result_init(&r);
 	err_clear(&e);
 	rc = grade_submission(specs, n, argv[argc - 1], &go, &r, &e);
@@ -971,6 +981,8 @@ int main(int argc, char **argv)
 		{ "build-failure-gradable", no_argument, NULL, 'B' },
 		{ "exit-zero", no_argument, NULL, 'Z' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "explore", required_argument, NULL, 'X' },
+		{ "schedule", required_argument, NULL, 'Y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char text_format[] = "text";
@@ -1081,6 +1093,25 @@ int main(int argc, char **argv)
 			if (c.jobs < 1 || c.jobs > 256)
 				die_usage("-j takes a number from 1 to 256, not '%s'", optarg);
 			break;
+		case 'X': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*optarg < '0' || *optarg > '9' || *end || n < 0 || n > 1000)
+				die_usage("--explore takes a number from 0 to 1000, not '%s'", optarg);
+			c.explore = (int)n;
+			break;
+		}
+		case 'Y': {
+			char *end;
+
+			errno = 0;
+			c.schedule = strtoull(optarg, &end, 0);
+			if (*optarg < '0' || *optarg > '9' || *end || errno || !c.schedule)
+				die_usage("--schedule takes a seed a report named, like "
+					  "1234567, not '%s'", optarg);
+			break;
+		}
 		case 'd':
 			c.out_dir = optarg;
 			break;

@@ -29,6 +29,7 @@
 #include "exec/policy.h"
 #include "exec/run.h"
 #include "exec/trace.h"
+#include "exec/sched.h"
 
 /* What the root reports through the exec-error pipe when its set-up or
  * exec fails. */
@@ -383,6 +384,8 @@ static int64_t follow_root(const struct run_request *req, pid_t root,
 	o.trace = req->sbx->trace;
 	o.budget = (long)req->limits.processes;
 	o.pid1 = pid1;
+	o.schedule = req->schedule;
+	o.sched_budget_ns = run_sched_budget(&req->limits);
 	return trace_helper_loop(&o);
 }
 
@@ -446,6 +449,7 @@ struct run_session {
  * enum sfd. One SOCK_SEQPACKET message each. */
 struct sreq {
 	struct spec_limits limits;
+	uint64_t schedule;
 	uint32_t argc, envc, has_prog, has_tmp, len;
 };
 
@@ -609,6 +613,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 		req.envp = envp;
 		req.cwd = pa.cwd;
 		req.limits = rq.limits;
+		req.schedule = rq.schedule;
 		req.sbx = s;
 		memset(&p, -1, sizeof(p));
 		p.in[0] = fds[SFD_IN];
@@ -727,6 +732,7 @@ static int session_send(struct run_session *ss, const struct run_request *req,
 	buf = xmalloc(need);
 	memset(&rq, 0, sizeof(rq));
 	rq.limits = req->limits;
+	rq.schedule = req->schedule;
 	off = add_str(buf, off, pa->exec);
 	off = add_str(buf, off, pa->cwd);
 	if (pa->prog) {
@@ -846,8 +852,38 @@ struct evreader {
 		bool done;             /* TREE_EV_DONE came */
 		bool last;             /* its arg: the session's helper quits */
 		int64_t cpu_ns;        /* its val: the tree's CPU time */
+		struct run_hold holds[RUN_HOLDS_MAX]; /* TREE_EV_SCHED */
+		size_t nholds, holds_total;
+		int64_t held_ns;
 	} w;
 };
+
+/* An explored schedule's hold (TREE_EV_SCHED), payload the other pid. */
+static void watch_hold(struct watch *w, const struct tree_ev *ev, const char *payload)
+{
+	struct run_hold *h;
+	int32_t other = 0;
+
+	w->holds_total++;
+	if (ev->val > 0)
+		w->held_ns += ev->val;
+	if (w->nholds == RUN_HOLDS_MAX)
+		return;
+	if (ev->len >= sizeof(other))
+		memcpy(&other, payload, sizeof(other));
+	h = &w->holds[w->nholds++];
+	h->pid = ev->pid;
+	h->other = other;
+	h->kind = ev->arg;
+	h->ns = ev->val;
+}
+
+int64_t run_sched_budget(const struct spec_limits *l)
+{
+	int64_t quarter = l->wall_ns / 4;
+
+	return quarter > 0 && quarter < SCHED_BUDGET_NS ? quarter : SCHED_BUDGET_NS;
+}
 
 /* The few facts the verdict needs beyond the tree: the root's peak memory
  * (TREE_EV_EXITING's val) and how many descriptors processes held when
@@ -888,6 +924,8 @@ static int read_events(int fd, struct evreader *r, struct tree *t)
 
 		memcpy(&ev, r->buf + off, sizeof(ev));
 		watch_event(&r->w, &ev);
+		if (ev.type == TREE_EV_SCHED)
+			watch_hold(&r->w, &ev, r->buf + off + sizeof(ev));
 		off += sizeof(ev) + ev.len;
 	}
 	memmove(r->buf, r->buf + used, r->len - (size_t)used);
@@ -1382,6 +1420,10 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		close(pidfd);
 	watch = evr->w;
 	free(evr);
+	memcpy(res->holds, watch.holds, sizeof(res->holds));
+	res->nholds = watch.nholds;
+	res->holds_total = watch.holds_total;
+	res->held_ns = watch.held_ns;
 
 	res->wall_ns = util_now_ns() - start;
 	if (watch.done)

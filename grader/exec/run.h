@@ -95,7 +95,21 @@ struct run_request {
 	struct spec_limits limits;/* effective limits, all set */
 	const struct sbx *sbx;
 	struct run_session *session; /* NULL: a helper of its own */
+	uint64_t schedule;        /* an explored schedule's seed (sched.h):
+	                             the tracer holds processes at forks and
+	                             exits as it says, within
+	                             run_sched_budget(); 0: natural */
 };
+
+/* One hold of an explored schedule, as the tracer reported it. */
+struct run_hold {
+	int pid;                  /* held */
+	int other;                /* the fork's other process, or 0 */
+	int kind;                 /* enum sched_kind */
+	int64_t ns;               /* how long */
+};
+
+#define RUN_HOLDS_MAX 16
 
 struct run_result {
 	enum result_verdict verdict;
@@ -113,9 +127,20 @@ struct run_result {
 	                             (where a compiler says why it failed);
 	                             empty otherwise */
 	struct tree *tree;        /* always set; tree->traced tells if real */
+	/* With a schedule: its holds in the order they ended (the first
+	 * RUN_HOLDS_MAX), how many there were, and their total time. */
+	struct run_hold holds[RUN_HOLDS_MAX];
+	size_t nholds, holds_total;
+	int64_t held_ns;
 };
 
 #define RUN_TAIL_MAX 65536
+
+/* The most an explored schedule may hold processes in one run with
+ * these limits: min(SCHED_BUDGET_NS, a quarter of the wall limit). A
+ * caller exploring should add it to the wall limit, so that the holds
+ * never make a run time out. */
+int64_t run_sched_budget(const struct spec_limits *l);
 
 int run_command(const struct run_request *req, struct run_result *res,
 		struct err *e);

@@ -16,6 +16,14 @@
  * when the helper has no child left, with the CPU time (ns) of what it
  * reaped meanwhile; the caller then sends TREE_EV_DONE and exits, or, in
  * a session (run.h), waits for the next run.
+ *
+ * With a schedule (opts.schedule, sched.h) the tracer holds processes at
+ * the stops it already gets: a held task is simply not continued until
+ * its time is up, or until the other process of its fork has ended. While
+ * any task is held the loop polls waitpid every millisecond instead of
+ * blocking. A new child's first stop is kept until its creator's fork
+ * event has been seen, so that "hold the child" can act before the child
+ * runs a single instruction.
  */
 #ifndef GRADER_TRACE_H
 #define GRADER_TRACE_H
@@ -30,6 +38,9 @@ struct trace_opts {
 	bool trace;        /* ptrace the tree; false: only reap */
 	long budget;       /* most processes the tree may create */
 	bool pid1;         /* the helper is pid 1 of a pid namespace */
+	uint64_t schedule; /* an explored schedule's seed (sched.h); 0:
+	                      natural. Its holds are TREE_EV_SCHED events */
+	int64_t sched_budget_ns; /* all its holds together, at most */
 };
 
 /* Attach to root (which called PTRACE_TRACEME and exec'd, when

@@ -15,6 +15,7 @@
 #include "base/fsutil.h"
 #include "grade/grade.h"
 #include "exec/run.h"
+#include "exec/sched.h"
 #include "base/util.h"
 
 /* A submission larger than this is refused: it is not source code. */
@@ -291,9 +292,75 @@ static void leave_workroot(const char *dir, const char *tmp, bool keep)
 	fs_remove_tree(dir, NULL);
 }
 
+/* An explored schedule in words, from what the tracer held, with the
+ * processes named by role: "the child ran first after every fork: the
+ * child root.1 ran first and the parent root was held 200 ms after fork". */
+static char *describe_schedule(uint64_t seed, const struct run_result *res)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i, shown = 0;
+
+	sbuf_addf(&sb, "%s: ", sched_mode_words(seed));
+	for (i = 0; i < res->nholds && shown < 4; i++) {
+		const struct run_hold *h = &res->holds[i];
+		struct tree_proc *p = tree_find_pid(res->tree, h->pid);
+		struct tree_proc *q = h->other ? tree_find_pid(res->tree, h->other) : NULL;
+		const char *role = p ? p->role : "a process", *other = q ? q->role : "the other";
+		long ms = (long)((h->ns + 500000) / 1000000);
+
+		if (h->ns < 1000000 && h->kind != SCHED_HELD_PARENT && h->kind != SCHED_HELD_CHILD)
+			continue; /* let go at once: nothing to tell */
+		sbuf_adds(&sb, shown++ ? "; " : "");
+		switch (h->kind) {
+		case SCHED_HELD_PARENT:
+			sbuf_addf(&sb, "the child %s ran first and the parent %s was held %ld ms "
+				  "after fork", other, role, ms);
+			break;
+		case SCHED_HELD_CHILD:
+			sbuf_addf(&sb, "the parent %s ran first and the child %s was held %ld ms "
+				  "after fork", other, role, ms);
+			break;
+		case SCHED_AT_EXIT:
+			sbuf_addf(&sb, "%s was held %ld ms as it began to exit", role, ms);
+			break;
+		default:
+			sbuf_addf(&sb, "%s was held %ld ms before a write", role, ms);
+			break;
+		}
+	}
+	if (!shown)
+		sbuf_adds(&sb, "no process was held");
+	else if (res->holds_total > shown)
+		sbuf_addf(&sb, "; %zu holds in all, %ld ms", res->holds_total,
+			  (long)(res->held_ns / 1000000));
+	return sbuf_detach(&sb, NULL);
+}
+
+/* Under an explored schedule, checks whose outcome depends on how fast
+ * the machine ran the program (result_check.timing: wall_under, children
+ * alive at once, interleaving) measure the grader's holds, not the
+ * student's code: they are not judged there (the natural run judged
+ * them), and keep their points. */
+static void forgive_timing_checks(struct result_test *rt)
+{
+	size_t i;
+
+	for (i = 0; i < rt->nchecks; i++) {
+		struct result_check *c = &rt->checks[i];
+
+		if (!c->timing || c->status == RESULT_PASS)
+			continue;
+		c->status = RESULT_PASS;
+		c->points = c->max_points;
+		free(c->message);
+		c->message = NULL;
+	}
+}
+
 static int run_test(const struct spec *s, const struct lang *lang, const struct spec_test *t,
 		    const char *built_dir, const char *tmp, size_t index,
-		    const struct grade_opts *o, struct result_test *rt, struct err *e)
+		    const struct grade_opts *o, uint64_t schedule,
+		    struct result_test *rt, struct err *e)
 {
 	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
 	char **lang_argv, *lang_shell;
@@ -341,6 +408,11 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	req.stdin_data = t->stdin_data;
 	req.stdin_len = t->stdin_data ? t->stdin_len : 0;
 	spec_effective_limits(s, t, &req.limits);
+	/* Room for the schedule's holds (run.h): twice the budget, since the
+	 * helper works the budget out from the wall limit it is given. */
+	req.schedule = schedule;
+	if (schedule)
+		req.limits.wall_ns += 2 * run_sched_budget(&req.limits);
 	req.sbx = o->sbx;
 	req.session = o->session;
 	rc = run_command(&req, &res, e);
@@ -396,6 +468,12 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	check_test(s, t, &in, rt);
 	if (dirfd >= 0)
 		close(dirfd);
+	if (schedule) {
+		forgive_timing_checks(rt);
+		rt->schedule_seed = schedule;
+		rt->schedule_text = describe_schedule(schedule, &res);
+		rt->held_ns = res.held_ns;
+	}
 
 	/* What a run cut short by a limit did before the cut depends on when
 	 * the limit struck: a check that passed on it earns nothing (only the
@@ -477,7 +555,8 @@ static int run_timed_test(const struct spec *s, const struct lang *lang,
 
 		if (run > 1)
 			memset(rt, 0, sizeof(*rt));
-		if (run_test(s, lang, t, dir, tmp, index, o, rt, e) < 0) {
+		if (run_test(s, lang, t, dir, tmp, index, o,
+			     t->explore == SPEC_EXPLORE_NO ? 0 : o->schedule, rt, e) < 0) {
 			if (run > 1) {
 				result_test_release(rt);
 				*rt = best;
@@ -498,6 +577,120 @@ static int run_timed_test(const struct spec *s, const struct lang *lang,
 		if (run == TIMING_RUNS || !failed_on_timing_only(rt))
 			return 0;
 	}
+}
+
+/* Whether test t, whose natural run gave rt, is worth exploring: the
+ * spec says so, or by default when that run made more than one process
+ * (schedules act at forks and exits: one process has no order between
+ * processes to get wrong). Only a passing test is explored: a failing
+ * one already fails. */
+static bool explorable(const struct spec_test *t, const struct result_test *rt)
+{
+	if (t->explore == SPEC_EXPLORE_NO || rt->status != RESULT_PASS)
+		return false;
+	if (t->explore == SPEC_EXPLORE_YES)
+		return true;
+	return rt->tree && rt->tree->nprocs > 1;
+}
+
+/* A schedule is reported only when it fails the test again, twice: that
+ * is what --schedule SEED promises, and it tells a program that depends
+ * on the order from a tie the schedule made. Holds line processes up on
+ * the spec's own grid (a parent let go when a child ends, children
+ * sleeping 100 ms apart), so that two children may end, or write, within
+ * the same millisecond; the spec's order (root.exit.N) is then a coin
+ * toss that no program decides (seen on ex14 and ex06 under --explore
+ * 50). False also when the grader could not run it. */
+#define CONFIRM_RUNS 2
+
+static bool schedule_fails_again(const struct spec *s, const struct lang *lang,
+				 const struct spec_test *t, const char *dir, const char *tmp,
+				 size_t index, const struct grade_opts *o, uint64_t seed,
+				 struct err *e)
+{
+	int i;
+
+	for (i = 0; i < CONFIRM_RUNS; i++) {
+		struct result_test again;
+		bool failed;
+
+		memset(&again, 0, sizeof(again));
+		if (run_test(s, lang, t, dir, tmp, index, o, seed, &again, e) < 0) {
+			result_test_release(&again);
+			return false;
+		}
+		result_test_sum(&again, true);
+		failed = again.status != RESULT_PASS;
+		result_test_release(&again);
+		if (!failed)
+			return false;
+	}
+	return true;
+}
+
+/* grader run --explore N: run test t again under N schedules (sched.h),
+ * after its natural run rt passed, and stop at the first that fails it:
+ * the program passes only by timing. Each explored run is one run, never
+ * retried by the timing rule (run_timed_test): its timing checks are not
+ * judged (forgive_timing_checks). With the spec's timing_failure: costs
+ * the failing run replaces rt, so that the test is judged as
+ * `--schedule SEED` would judge it, plus a check that says so; with
+ * warns rt keeps its points and only carries the schedule. */
+static int explore_test(const struct spec *s, const struct lang *lang,
+			const struct spec_test *t, const char *dir, const char *tmp,
+			size_t index, const struct grade_opts *o,
+			struct result_test *rt, struct err *e)
+{
+	int k;
+
+	if (o->explore <= 0 || o->schedule || !explorable(t, rt))
+		return 0;
+	for (k = 1; k <= o->explore; k++) {
+		uint64_t seed = sched_seed((unsigned)k);
+		struct result_test try;
+		struct result_check *c;
+
+		memset(&try, 0, sizeof(try));
+		if (run_test(s, lang, t, dir, tmp, index, o, seed, &try, e) < 0) {
+			result_test_release(&try);
+			return -1;
+		}
+		result_test_sum(&try, true);
+		rt->explored = k;
+		if (try.status != RESULT_PASS &&
+		    !schedule_fails_again(s, lang, t, dir, tmp, index, o, seed, e))
+			try.status = RESULT_PASS; /* a tie, not the program */
+		if (try.status == RESULT_PASS) {
+			result_test_release(&try);
+			continue;
+		}
+		if (t->timing_failure == SPEC_TIMING_WARNS) {
+			rt->timing_only = true;
+			rt->schedule_seed = seed;
+			rt->schedule_text = try.schedule_text;
+			try.schedule_text = NULL;
+			result_test_release(&try);
+			return 0;
+		}
+		try.runs = rt->runs;
+		try.explored = k;
+		try.timing_only = true;
+		try.timing_costs = true;
+		c = result_add_check(&try);
+		c->name = xstrdup("passes under every schedule");
+		c->kind = xstrdup("schedule");
+		c->status = RESULT_FAIL;
+		c->message = xasprintf("passes only by timing: it passed on its own, but failed "
+				       "when %s (replay: grader run --schedule %llu)",
+				       try.schedule_text, (unsigned long long)seed);
+		c->hint = xstrdup("do not rely on which process runs first or on sleeps: "
+				  "wait for what you need (wait(), a pipe, getppid() in a loop)");
+		result_test_sum(&try, true);
+		result_test_release(rt);
+		*rt = try;
+		return 0;
+	}
+	return 0;
 }
 
 static int grade_exercise(const struct spec *s, const char *submission,
@@ -587,7 +780,8 @@ static int grade_exercise(const struct spec *s, const char *submission,
 			fill_skipped_test(t, lang, rt);
 			rt->status = RESULT_SKIP;
 			rt->skip_reason = sbuf_detach(&why, NULL);
-		} else if (run_timed_test(s, lang, t, dir, tmp, i, o, rt, e) < 0) {
+		} else if (run_timed_test(s, lang, t, dir, tmp, i, o, rt, e) < 0 ||
+			   explore_test(s, lang, t, dir, tmp, i, o, rt, e) < 0) {
 			sbuf_release(&why);
 			fs_remove_tree(dir, NULL);
 			free(dir);

@@ -36,6 +36,11 @@ struct grade_opts {
 	                             runs; callers leave it NULL */
 	char *workroot;           /* set by grade_submission: where builds and
 	                             tests run, in the session's sight */
+	int explore;              /* --explore N: rerun each explorable test
+	                             under N schedules (grade.c) */
+	uint64_t schedule;        /* --schedule SEED: run every test not
+	                             `explore: false` under that schedule
+	                             instead of the natural one; 0: natural */
 };
 
 int grade_submission(struct spec *const *specs, size_t nspecs,

@@ -21,7 +21,7 @@ static const char *const test_keys[] = {
 	"name", "description", "points", "command", "shell", "args", "stdin",
 	"stdin_file", "files", "env", "limits", "timeout", "exit", "signal",
 	"stdout", "stderr", "output_files", "tree", "hint", "depends_on",
-	"hidden", "visibility", NULL
+	"hidden", "visibility", "explore", "timing_failure", NULL
 };
 
 static void load_command(struct loader *L, const struct map *m,
@@ -462,6 +462,25 @@ static void load_test(struct loader *L, yaml_node_t *n, size_t index,
 		else
 			diag(L, v, "expected visible, hidden or "
 			     "after_due_date, got %s", describe(L, v));
+		path_pop(L, save);
+	}
+
+	if ((v = map_get(&m, "explore"))) {
+		bool explore = false;
+
+		save = path_key(L, "explore");
+		if (!as_bool(L, v, &explore))
+			t->explore = explore ? SPEC_EXPLORE_YES : SPEC_EXPLORE_NO;
+		path_pop(L, save);
+	}
+	if ((v = map_get(&m, "timing_failure"))) {
+		save = path_key(L, "timing_failure");
+		if (is_scalar(v) && !strcmp(sval(v), "costs"))
+			t->timing_failure = SPEC_TIMING_COSTS;
+		else if (is_scalar(v) && !strcmp(sval(v), "warns"))
+			t->timing_failure = SPEC_TIMING_WARNS;
+		else
+			diag(L, v, "expected costs or warns, got %s", describe(L, v));
 		path_pop(L, save);
 	}
 

@@ -71,6 +71,7 @@ void result_test_release(struct result_test *t)
 	if (t->tree)
 		tree_free(t->tree);
 	free(t->tree_text);
+	free(t->schedule_text);
 }
 
 static void exercise_release(struct result_exercise *e)

@@ -114,6 +114,21 @@ struct result_test {
 	int runs;               /* runs made: more than 1 when a timing check
 	                           failed and the test was run again (the
 	                           best run is kept) */
+	/* Explored schedules (grader run --explore N / --schedule SEED;
+	 * exec/sched.h). Apart from `runs`: those are reruns of the natural
+	 * schedule. */
+	int explored;           /* schedules run besides the natural one */
+	bool timing_only;       /* passed naturally, failed under schedule
+	                           schedule_seed: "passes only by timing" */
+	bool timing_costs;      /* that failure is what the test is judged by
+	                           (the spec's timing_failure: costs); false:
+	                           a warning, the natural run's points kept */
+	uint64_t schedule_seed; /* the failing schedule; or, without
+	                           timing_only, the one --schedule imposed;
+	                           0: none */
+	char *schedule_text;    /* that schedule in words; NULL when none */
+	int64_t held_ns;        /* how long the judged run's processes were
+	                           held by its schedule */
 };
 
 struct result_exercise {

@@ -220,6 +220,17 @@ struct spec_output_file {
 	size_t nexpects;
 };
 
+/* `explore:` of a test (grader run --explore N, grade.c): DEFAULT explores
+ * a test whose natural run made more than one process; the schedules
+ * act at forks and exits, so a single process has no order to get
+ * wrong. */
+enum spec_explore { SPEC_EXPLORE_DEFAULT = 0, SPEC_EXPLORE_YES, SPEC_EXPLORE_NO };
+
+/* `timing_failure:` what a test that passes naturally but fails under an
+ * explored schedule gets: COSTS (the default) judges the failing run,
+ * WARNS keeps the natural run's points and reports the schedule. */
+enum spec_timing_failure { SPEC_TIMING_COSTS = 0, SPEC_TIMING_WARNS };
+
 struct spec_test {
 	char *name;          /* unique within the spec */
 	double points;       /* all-or-nothing points; see spec_test_points */
@@ -255,6 +266,8 @@ struct spec_test {
 	enum spec_visibility visibility;
 	char *description;   /* optional, one line for reports */
 	struct spec_langtext *description_lang;
+	enum spec_explore explore;   /* `explore:`; grade.c's explore loop */
+	enum spec_timing_failure timing_failure; /* `timing_failure:` */
 	int line, column;
 };
 

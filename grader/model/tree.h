@@ -76,6 +76,10 @@ enum tree_ev_type {
 	                      2), the captured pipes, in this order of the
 	                      stream; t_ns when the write returned. val = -1:
 	                      attribution stopped here (TREE_WRITES_MAX) */
+	TREE_EV_SCHED,     /* an explored schedule (exec/sched.h) held pid:
+	                      arg = enum sched_kind; val = how long (ns);
+	                      payload: int32 pid of the fork's other process
+	                      (0 at exits and writes). Sent when let go. */
 };
 
 enum tree_create_kind {

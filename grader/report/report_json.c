@@ -190,6 +190,19 @@ static json_object *check_json(const struct result_check *c)
 	return o;
 }
 
+/* The first failing explored schedule, or the one --schedule imposed;
+ * a hidden test's keeps its seed but not the words (they name roles). */
+static json_object *schedule_json(const struct result_test *t, bool hide)
+{
+	json_object *o = json_object_new_object();
+
+	put(o, "seed", json_object_new_int64((int64_t)t->schedule_seed));
+	put(o, "text", json_object_new_string(hide || !t->schedule_text ? "" : t->schedule_text));
+	put(o, "costs", json_object_new_boolean(!t->timing_only || t->timing_costs));
+	put(o, "held_ms", ms(t->held_ns));
+	return o;
+}
+
 static json_object *test_json(const struct result_test *t,
 			      const struct report_opts *opts)
 {
@@ -228,6 +241,9 @@ static json_object *test_json(const struct result_test *t,
 	put(o, "checks", checks);
 	put(o, "tree", !hide && t->tree ? tree_json(t->tree) : NULL);
 	put(o, "tree_text", hide ? NULL : report_json_str(t->tree_text));
+	put(o, "explored", json_object_new_int(t->explored > 0 ? t->explored : 0));
+	put(o, "timing_only", json_object_new_boolean(t->timing_only));
+	put(o, "schedule", t->schedule_seed ? schedule_json(t, hide) : NULL);
 	return o;
 }
 

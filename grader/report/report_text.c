@@ -344,6 +344,28 @@ static const char *status_word(enum result_status s, const char **colour)
 	return "FAIL";
 }
 
+/* Explored schedules (grader run --explore / --schedule): the first that
+ * failed a test that passed on its own, with the seed that replays it. */
+static void text_schedule(struct sbuf *out, const struct result_test *t)
+{
+	const char *ind = "        ";
+
+	if (!t->schedule_seed)
+		return;
+	if (t->timing_only)
+		sbuf_addf(out, "%spasses only by timing: explored schedule %d failed it%s: ",
+			  ind, t->explored,
+			  t->timing_costs ? "" : " (a warning: it costs no points here)");
+	else
+		sbuf_addf(out, "%sunder schedule %llu: ", ind,
+			  (unsigned long long)t->schedule_seed);
+	add_inline(out, t->schedule_text ? t->schedule_text : "", "          ");
+	sbuf_addc(out, '\n');
+	if (t->timing_only)
+		sbuf_addf(out, "%sreplay: grader run --schedule %llu\n", ind,
+			  (unsigned long long)t->schedule_seed);
+}
+
 static void text_test(struct sbuf *out, const struct result_test *t,
 		      const struct report_opts *o)
 {
@@ -363,11 +385,14 @@ static void text_test(struct sbuf *out, const struct result_test *t,
 		return;
 	}
 	sbuf_addf(out, " (%g/%g)", t->points, t->max_points);
+	if (t->explored > 0 && !t->timing_only)
+		sbuf_addf(out, ", %d schedule%s explored", t->explored, t->explored == 1 ? "" : "s");
 	if (redacted) {
 		sbuf_adds(out, "  hidden test: details not shown\n");
 		return;
 	}
 	sbuf_addc(out, '\n');
+	text_schedule(out, t);
 	if (t->status != RESULT_PASS || o->verbose)
 		report_test_details(out, t, o->verbose, "        ");
 }

@@ -423,6 +423,31 @@ if [ "$nspecs" -gt 0 ] && [ -s "$T/samples.sol" ]; then
 		fi
 		r=$((r + 1))
 	done
+	# Exploration (grader run --explore): what one explored schedule
+	# costs, from four forking exercises graded plainly and with
+	# --explore 4 side by side: (explored - plain) / schedules run.
+	# Most of it is the schedules' own holds (up to 300 ms after a fork,
+	# 1 s a run), not the grader.
+	xonly=ex02,ex03,ex05,ex06
+	r=1
+	while [ "$r" -le "$SLOW" ]; do
+		_s=$(now)
+		"$G" run "$@" "$T/solutions" --only "$xonly" --no-color >/dev/null 2>&1
+		rc=$?
+		tp=$(($(now) - _s))
+		_s=$(now)
+		"$G" run "$@" "$T/solutions" --only "$xonly" --explore 4 --no-color \
+			--format "json=$T/xrep.json" >/dev/null 2>&1
+		rc2=$?
+		tx=$(($(now) - _s))
+		nx=$(jq '[.exercises[].tests[].explored] | add' "$T/xrep.json" 2>/dev/null)
+		if [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "${nx:-0}" -gt 0 ]; then
+			add explore_sched $(((tx - tp) / nx))
+		else
+			note "exploration row: a run left out (exit $rc / $rc2, ${nx:-0} schedules)"
+		fi
+		r=$((r + 1))
+	done
 	# The goal's yardstick: the slowest exercise graded alone (grader
 	# start-up, build and tests), once.
 	r=1
@@ -584,6 +609,9 @@ if [ -s "$T/samples.solpar" ]; then
 	row "  the slowest exercise alone ($slowest_id)" slowest sec
 else
 	printf '  %-46s %s\n' "  with exercises in parallel (run -j 4)" "n/a (no run with full marks)"
+fi
+if [ -s "$T/samples.explore_sched" ]; then
+	row "--explore: per explored schedule (ex02,03,05,06)" explore_sched ms
 fi
 if [ -n "$batch_state" ]; then
 	printf '  %-46s %s\n' "batch of $NBATCH submissions" "$batch_state"

@@ -15,6 +15,7 @@
 
 #include "base/fsutil.h"
 #include "exec/run.h"
+#include "exec/sched.h"
 #include "exec/sandbox.h"
 #include "model/spec.h"
 #include "model/tree.h"
@@ -784,6 +785,119 @@ START_TEST(test_student_can_read)
 }
 END_TEST
 
+/* Explored schedules (sched.h): the tracer, not the program, decides who
+ * of a parent and child that race to stdout writes first. */
+static void run_race(struct env_run *r, uint64_t seed)
+{
+	char *argv[3] = { fixture, "race", NULL };
+	char *envp[] = { "PATH=/usr/bin:/bin", mark, NULL };
+	struct run_request req;
+	struct err e;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.cwd = workdir;
+	req.envp = envp;
+	req.limits = r->limits;
+	req.sbx = &r->sbx;
+	req.session = r->session;
+	req.schedule = seed;
+	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
+	ck_assert_int_eq(count_marked(), 0);
+	ck_assert_int_eq(r->res.verdict, VERDICT_EXITED);
+}
+
+START_TEST(test_schedule_child_first)
+{
+	struct env_run r;
+	uint64_t seed = sched_seed(1);
+
+	prepare(&r, _i, true);
+	if (!r.sbx.trace) {
+		done(&r);
+		return;
+	}
+	ck_assert_int_eq(sched_mode_of(seed), SCHED_CHILD_FIRST);
+	run_race(&r, seed);
+	ck_assert_str_eq(sbuf_str(&r.res.out), "child\nparent\n");
+	ck_assert_uint_ge(r.res.nholds, 1);
+	ck_assert_int_eq(r.res.holds[0].kind, SCHED_HELD_PARENT);
+	ck_assert_int_eq(r.res.holds[0].pid, r.res.tree->procs[0]->pid);
+	ck_assert_int_eq(r.res.holds[0].other, r.res.tree->procs[1]->pid);
+	/* Let go when the child ended, long before the 300 ms cap. */
+	ck_assert_int_lt(r.res.holds[0].ns, SCHED_HOLD_NS);
+	ck_assert_int_eq(r.res.held_ns, r.res.holds[0].ns);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_schedule_parent_first)
+{
+	struct env_run r;
+	uint64_t seed = sched_seed(2);
+
+	prepare(&r, _i, true);
+	if (!r.sbx.trace) {
+		done(&r);
+		return;
+	}
+	ck_assert_int_eq(sched_mode_of(seed), SCHED_PARENT_FIRST);
+	run_race(&r, seed);
+	ck_assert_str_eq(sbuf_str(&r.res.out), "parent\nchild\n");
+	ck_assert_uint_ge(r.res.nholds, 1);
+	ck_assert_int_eq(r.res.holds[0].kind, SCHED_HELD_CHILD);
+	/* The parent waits for the held child: the hold lasts its cap, and
+	 * the run still ends normally. */
+	ck_assert_int_ge(r.res.holds[0].ns, SCHED_HOLD_NS);
+	ck_assert_int_lt(r.res.holds[0].ns, SCHED_HOLD_NS + 100000000LL);
+	run_result_release(&r.res);
+	/* The natural schedule holds nothing. */
+	run_race(&r, 0);
+	ck_assert_uint_eq(r.res.nholds, 0);
+	ck_assert_int_eq(r.res.held_ns, 0);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_sched_decisions)
+{
+	struct sched a, b;
+	unsigned k;
+	int i;
+
+	/* The same seed, the same decisions; seed 0 decides nothing. */
+	for (k = 1; k <= 8; k++) {
+		ck_assert_uint_ne(sched_seed(k), 0);
+		sched_init(&a, sched_seed(k), SCHED_BUDGET_NS);
+		sched_init(&b, sched_seed(k), SCHED_BUDGET_NS);
+		for (i = 0; i < 10; i++) {
+			struct sched_hold ha = sched_on_fork(&a), hb = sched_on_fork(&b);
+
+			ck_assert_int_eq(ha.kind, hb.kind);
+			ck_assert_int_eq(ha.ns, hb.ns);
+			ck_assert_int_le(ha.ns, SCHED_HOLD_NS);
+			ck_assert_int_eq(sched_on_exit(&a), sched_on_exit(&b));
+			ck_assert_int_eq(sched_on_write(&a), sched_on_write(&b));
+		}
+		/* Never more than the budget, holds whole or not at all. */
+		ck_assert_int_ge(a.budget_ns, 0);
+	}
+	sched_init(&a, 0, SCHED_BUDGET_NS);
+	ck_assert_int_eq(sched_on_fork(&a).kind, SCHED_NONE);
+	ck_assert_int_eq(sched_on_exit(&a), 0);
+	/* Child first: three holds of 300 ms fit in 1 s, the fourth does not. */
+	sched_init(&a, sched_seed(1), SCHED_BUDGET_NS);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(sched_on_fork(&a).ns, SCHED_HOLD_NS);
+	ck_assert_int_eq(sched_on_fork(&a).kind, SCHED_NONE);
+	ck_assert_int_eq(sched_on_exit(&a), 0); /* no delays in this mode */
+	/* The modes come in turn, and each has words. */
+	ck_assert_int_eq(sched_mode_of(sched_seed(3)), SCHED_MIXED);
+	ck_assert_int_eq(sched_mode_of(sched_seed(4)), SCHED_DELAYS);
+	ck_assert_str_eq(sched_mode_words(sched_seed(1)), "the child ran first after every fork");
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -814,6 +928,9 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_session_runs, 0, 2); /* L1, L2 */
 	tcase_add_loop_test(tc, test_refused_calls, 0, nl);
 	tcase_add_loop_test(tc, test_write_attribution, 0, nl);
+	tcase_add_loop_test(tc, test_schedule_child_first, 0, nl);
+	tcase_add_loop_test(tc, test_schedule_parent_first, 0, nl);
+	tcase_add_test(tc, test_sched_decisions);
 	tcase_add_loop_test(tc, test_l3_files, 0, 2);
 	tcase_add_test(tc, test_student_can_read);
 	suite_add_tcase(s, tc);
