@@ -190,7 +190,9 @@ void load_tcheck(struct loader *L, yaml_node_t *n,
 	struct map m;
 	const struct pair *kind = NULL;
 	yaml_node_t *v;
-	const char *keys[NTCHECK_KINDS + 5];
+	/* Every kind, every common key, and the NULL that ends them. */
+	const char *keys[NTCHECK_KINDS + sizeof(tcheck_common_keys) /
+			 sizeof(tcheck_common_keys[0])];
 	size_t i, j, save, kind_row = 0;
 
 	c->points = -1;

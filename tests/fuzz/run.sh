@@ -25,7 +25,7 @@ mkdir -p "$out/corpus" || exit 1
 command -v clang >/dev/null 2>&1 || { echo "fuzz: clang is missing (make deps-test)" >&2; exit 1; }
 # The loader (every file of load/, so that a new one is not forgotten) and
 # what it links against.
-srcs="$(echo grader/load/*.c) grader/model/spec.c grader/model/role.c grader/base/util.c grader/base/err.c $here/fuzz_spec.c"
+srcs="$(echo grader/load/*.c) grader/model/spec.c grader/model/lang.c grader/model/role.c grader/base/util.c grader/base/err.c $here/fuzz_spec.c"
 stale=no
 [ -x "$bin" ] || stale=yes
 for f in $srcs grader/*/*.h; do
