@@ -201,7 +201,7 @@ static struct tree *two_children(void)
 	struct tree *t = tree_new();
 
 	tev(t, TREE_EV_ROOT, 10, 0, 1, 0, NULL, 0);
-	t_exec(t, 10, NULL, 0, "/work/prog", "./prog", NULL);
+	t_exec(t, 10, NULL, 0, "/sub/prog", "./prog", NULL);
 	t_create(t, 11, 10, TREE_FORK, 1);
 	t_create(t, 12, 10, TREE_FORK, 2);
 	t_exit(t, 11, 10, W_EXIT(0), 50);

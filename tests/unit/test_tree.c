@@ -667,7 +667,7 @@ START_TEST(test_draw)
 	struct sbuf sb = SBUF_INIT;
 
 	ev_root(t, 2, 1, 0);
-	ev_exec(t, 2, 1, 1, 0, "/work/ex06", "./ex06", "3", NULL);
+	ev_exec(t, 2, 1, 1, 0, "/sub/ex06", "./ex06", "3", NULL);
 	ev_create(t, 3, 2, TREE_FORK, 1);
 	ev_create(t, 4, 3, TREE_VFORK, 2);
 	ev_exec(t, 4, 1, 2, 2, "/usr/bin/true", "true", NULL);
