@@ -195,6 +195,14 @@ void report_lines(struct sbuf *out, const char *text, const char *indent,
 			  total - shown, total - shown == 1 ? "" : "s");
 }
 
+void report_stream_label(struct sbuf *out, const char *name, const struct result_stream *s)
+{
+	sbuf_adds(out, name);
+	if (s->truncated)
+		sbuf_addf(out, " (the first %zu of %llu bytes)", s->len,
+			  (unsigned long long)s->total);
+}
+
 void report_cut_bytes(struct sbuf *sb, size_t max, const char *note)
 {
 	size_t n;

@@ -844,10 +844,7 @@ static void html_test(struct sbuf *o, const struct result_test *t,
 	if (failed && t->err.len) {
 		struct sbuf label = SBUF_INIT;
 
-		sbuf_adds(&label, "stderr");
-		if (t->err.truncated)
-			sbuf_addf(&label, " (the first %zu of %llu bytes)", t->err.len,
-				  (unsigned long long)t->err.total);
+		report_stream_label(&label, "stderr", &t->err);
 		pre_block(o, sbuf_str(&label), t->err.data, t->err.len, false, true);
 		sbuf_release(&label);
 	}

@@ -227,10 +227,7 @@ void report_test_details(struct sbuf *out, const struct result_test *t,
 	if (failed && t->err.len) {
 		struct sbuf label = SBUF_INIT;
 
-		sbuf_adds(&label, "stderr");
-		if (t->err.truncated)
-			sbuf_addf(&label, " (the first %zu of %llu bytes)", t->err.len,
-				  (unsigned long long)t->err.total);
+		report_stream_label(&label, "stderr", &t->err);
 		add_block(out, indent, sbuf_str(&label), t->err.data, t->err.len,
 			  STDERR_LINES, true);
 		sbuf_release(&label);
