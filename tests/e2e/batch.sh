@@ -92,7 +92,6 @@ EOF
 
 grader_exe=$(readlink -f "$GRADER")
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # Strays: a grader process, or anything working below $root (student
 # programs run in work dirs under $TMPDIR).
@@ -195,15 +194,12 @@ check "no temp dir or process left" nothing_left
 # ---- rerun: skipped; --force: graded again ----------------------------------
 
 fingerprint out >before
-t0=$(now_ms)
 "$GRADER" batch specs subs -j 4 --out out >/dev/null 2>rerun.err
 st=$?
-took=$(($(now_ms) - t0))
 fingerprint out >after
 check "rerun exits 1 still (got $st)" [ "$st" -eq 1 ]
 check "rerun grades nothing" [ "$(count '^graded ' rerun.err)" -eq 0 ]
 check "rerun says why" grep -q '^6 of 6 submissions already graded' rerun.err
-check "rerun is fast (${took} ms)" [ "$took" -lt 1500 ]
 check "rerun leaves the reports alone" cmp -s before after
 check "rerun keeps the whole gradebook" diff -u expected.csv out/gradebook.csv
 
