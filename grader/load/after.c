@@ -13,9 +13,9 @@ void load_after(struct loader *L, yaml_node_t *n, struct spec_ref **out,
 	size_t i, count, save;
 
 	if (n->type == YAML_SEQUENCE_NODE) {
-		count = seq_len(n);
+		count = ld_seq_len(n);
 		if (!count) {
-			diag(L, n, "expected a check name or a list of them, "
+			ld_diag(L, n, "expected a check name or a list of them, "
 			     "got an empty list");
 			return;
 		}
@@ -32,19 +32,19 @@ void load_after(struct loader *L, yaml_node_t *n, struct spec_ref **out,
 		save = L->path.len;
 		if (n->type == YAML_SEQUENCE_NODE) {
 			it = n->data.sequence.items.start + i;
-			e = node_at(L, *it);
-			save = path_index(L, i);
+			e = ld_node_at(L, *it);
+			save = ld_path_index(L, i);
 		}
-		if (!is_scalar(e)) {
-			diag(L, e, "expected a check name, got %s", describe(L, e));
-		} else if (!as_nonempty(L, e, &name)) {
+		if (!ld_is_scalar(e)) {
+			ld_diag(L, e, "expected a check name, got %s", ld_describe(L, e));
+		} else if (!ld_as_nonempty(L, e, &name)) {
 			r = &(*out)[(*nr)++];
 			r->name = name;
 			r->path = xstrdup(sbuf_str(&L->path));
 			r->line = (int)e->start_mark.line + 1;
 			r->column = (int)e->start_mark.column + 1;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 }
 
@@ -72,7 +72,7 @@ static void add_node(struct cnode **v, size_t *n, size_t *alloc,
 static void ref_diag(struct loader *L, const struct spec_ref *r,
 		     const char *msg)
 {
-	diag_add(L->diags, L->file, r->line, r->column, r->path, msg);
+	ld_diag_add(L->diags, L->file, r->line, r->column, r->path, msg);
 }
 
 /* Depth-first: a name met again while still on the path closes a cycle,
@@ -118,7 +118,7 @@ static void add_expects(struct cnode **v, size_t *n, size_t *alloc,
 		add_node(v, n, alloc, e[i].name, e[i].after, e[i].nafter);
 }
 
-void check_afters(struct loader *L, const struct spec_test *t)
+void load_check_afters(struct loader *L, const struct spec_test *t)
 {
 	struct cnode *v = NULL;
 	size_t n = 0, alloc = 0, i, a, k;

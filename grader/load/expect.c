@@ -59,10 +59,10 @@ static void load_regex(struct loader *L, yaml_node_t *n,
 	int rc;
 
 	if (!*e->text) {
-		diag(L, n, "an empty regex matches anything");
+		ld_diag(L, n, "an empty regex matches anything");
 		return;
 	}
-	if (scan_placeholders(L, n, e->text, &has, &plain)) {
+	if (ld_scan_placeholders(L, n, e->text, &has, &plain)) {
 		sbuf_release(&plain);
 		return;
 	}
@@ -71,7 +71,7 @@ static void load_regex(struct loader *L, yaml_node_t *n,
 		char buf[256];
 
 		regerror(rc, &re, buf, sizeof(buf));
-		diag(L, n, "invalid regex %s: %s", describe(L, n), buf);
+		ld_diag(L, n, "invalid regex %s: %s", ld_describe(L, n), buf);
 	} else if (has) {
 		regfree(&re);
 	} else {
@@ -84,42 +84,42 @@ static void load_regex(struct loader *L, yaml_node_t *n,
 static void load_line_counts(struct loader *L, yaml_node_t *n,
 			     struct spec_expect *e)
 {
-	struct map m;
+	struct ld_map m;
 	size_t i;
 
-	if (map_open(L, n, NULL, "a mapping of line -> count", &m))
+	if (ld_map_open(L, n, NULL, "a mapping of line -> count", &m))
 		return;
 	if (!m.n) {
-		diag(L, n, "expected at least one 'line: count'");
-		map_close(&m);
+		ld_diag(L, n, "expected at least one 'line: count'");
+		ld_map_close(&m);
 		return;
 	}
 	e->counts = xcalloc(m.n, sizeof(*e->counts));
 	for (i = 0; i < m.n; i++) {
-		size_t save = path_name(L, m.pairs[i].key);
+		size_t save = ld_path_name(L, m.pairs[i].key);
 		struct spec_count *c = &e->counts[e->ncounts];
 		bool has;
 
 		if (strchr(m.pairs[i].key, '\n')) {
-			diag(L, m.pairs[i].k, "a line cannot contain a "
+			ld_diag(L, m.pairs[i].k, "a line cannot contain a "
 			     "newline");
-		} else if (!scan_placeholders(L, m.pairs[i].k, m.pairs[i].key,
+		} else if (!ld_scan_placeholders(L, m.pairs[i].k, m.pairs[i].key,
 					      &has, NULL) &&
-		    !as_long(L, m.pairs[i].v, 0, LONG_MAX, "an integer >= 0",
+		    !ld_as_long(L, m.pairs[i].v, 0, LONG_MAX, "an integer >= 0",
 			     &c->count)) {
 			c->text = xstrdup(m.pairs[i].key);
 			e->ncounts++;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 static void load_expect(struct loader *L, yaml_node_t *n,
 			struct spec_expect *e)
 {
-	struct map m;
-	const struct pair *kind = NULL;
+	struct ld_map m;
+	const struct ld_pair *kind = NULL;
 	yaml_node_t *v;
 	size_t i, j, save;
 	bool has;
@@ -127,13 +127,13 @@ static void load_expect(struct loader *L, yaml_node_t *n,
 	e->points = -1;
 	e->line = (int)n->start_mark.line + 1;
 	e->column = (int)n->start_mark.column + 1;
-	if (is_scalar(n) && !is_null(n)) {
+	if (ld_is_scalar(n) && !ld_is_null(n)) {
 		e->kind = EXPECT_EXACT;
-		if (!as_str(L, n, &e->text))
-			scan_placeholders(L, n, e->text, &has, NULL);
+		if (!ld_as_str(L, n, &e->text))
+			ld_scan_placeholders(L, n, e->text, &has, NULL);
 		return;
 	}
-	if (map_open(L, n, expect_keys, "an expectation (a string, or a "
+	if (ld_map_open(L, n, expect_keys, "an expectation (a string, or a "
 		     "mapping like {contains: TEXT})", &m))
 		return;
 	for (i = 0; i < m.n; i++) {
@@ -145,11 +145,11 @@ static void load_expect(struct loader *L, yaml_node_t *n,
 		if (j == NEXPECT_KINDS)
 			continue;
 		if (kind) {
-			save = path_key(L, m.pairs[i].key);
-			diag(L, m.pairs[i].k, "'%s' and '%s' are two kinds "
+			save = ld_path_key(L, m.pairs[i].key);
+			ld_diag(L, m.pairs[i].k, "'%s' and '%s' are two kinds "
 			     "of expectation; write a list to check both",
 			     kind->key, m.pairs[i].key);
-			path_pop(L, save);
+			ld_path_pop(L, save);
 			continue;
 		}
 		kind = &m.pairs[i];
@@ -157,50 +157,50 @@ static void load_expect(struct loader *L, yaml_node_t *n,
 	}
 	if (!kind) {
 		if (!m.unknown)
-			diag(L, n, "missing the kind of expectation: one of %s",
+			ld_diag(L, n, "missing the kind of expectation: one of %s",
 			     EXPECT_KIND_LIST);
 		goto common;
 	}
 
-	save = path_key(L, kind->key);
+	save = ld_path_key(L, kind->key);
 	v = kind->v;
 	switch (e->kind) {
 	case EXPECT_EXACT:
 		if (!strcmp(kind->key, "exact_file")) {
 			size_t len;
 
-			if (read_spec_file(L, v, &e->text, &len))
+			if (ld_read_spec_file(L, v, &e->text, &len))
 				break;
 			if (strlen(e->text) != len) {
-				diag(L, v, "the file holds a NUL byte; "
+				ld_diag(L, v, "the file holds a NUL byte; "
 				     "expected text");
 				break;
 			}
-			scan_placeholders(L, v, e->text, &has, NULL);
+			ld_scan_placeholders(L, v, e->text, &has, NULL);
 			break;
 		}
 		/* fall through */
 	case EXPECT_NORMALIZED:
 	case EXPECT_LINES_ANY_ORDER:
 	case EXPECT_NUMBERS:
-		if (!as_str(L, v, &e->text))
-			scan_placeholders(L, v, e->text, &has, NULL);
+		if (!ld_as_str(L, v, &e->text))
+			ld_scan_placeholders(L, v, e->text, &has, NULL);
 		break;
 	case EXPECT_CONTAINS:
 	case EXPECT_NOT_CONTAINS:
-		if (as_str(L, v, &e->text))
+		if (ld_as_str(L, v, &e->text))
 			break;
 		if (!*e->text)
-			diag(L, v, "an empty text %s",
+			ld_diag(L, v, "an empty text %s",
 			     e->kind == EXPECT_CONTAINS ? "is in any output"
 							: "is in every output; "
 							  "this never passes");
 		else
-			scan_placeholders(L, v, e->text, &has, NULL);
+			ld_scan_placeholders(L, v, e->text, &has, NULL);
 		break;
 	case EXPECT_REGEX:
 	case EXPECT_NOT_REGEX:
-		if (!as_str(L, v, &e->text))
+		if (!ld_as_str(L, v, &e->text))
 			load_regex(L, v, e);
 		break;
 	case EXPECT_LINE_COUNT:
@@ -210,62 +210,62 @@ static void load_expect(struct loader *L, yaml_node_t *n,
 		load_line_counts(L, v, e);
 		break;
 	case EXPECT_ALTERNATIONS:
-		if (!as_long(L, v, 0, LONG_MAX, "an integer >= 0", &e->min))
+		if (!ld_as_long(L, v, 0, LONG_MAX, "an integer >= 0", &e->min))
 			e->max = LONG_MAX;
 		break;
 	case EXPECT_EMPTY:
-		as_true(L, v);
+		ld_as_true(L, v);
 		break;
 	}
-	path_pop(L, save);
+	ld_path_pop(L, save);
 
-	if ((v = map_get(&m, "tolerance"))) {
-		save = path_key(L, "tolerance");
+	if ((v = ld_map_get(&m, "tolerance"))) {
+		save = ld_path_key(L, "tolerance");
 		if (e->kind != EXPECT_NUMBERS)
-			diag(L, map_pair(&m, "tolerance")->k,
+			ld_diag(L, ld_map_pair(&m, "tolerance")->k,
 			     "'tolerance' only goes with 'numbers'");
 		else
-			as_points(L, v, &e->tolerance);
-		path_pop(L, save);
+			ld_as_points(L, v, &e->tolerance);
+		ld_path_pop(L, save);
 	}
 common:
-	if ((v = map_get(&m, "name"))) {
-		save = path_key(L, "name");
-		as_nonempty(L, v, &e->name);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "name"))) {
+		save = ld_path_key(L, "name");
+		ld_as_nonempty(L, v, &e->name);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "points"))) {
-		save = path_key(L, "points");
-		as_points(L, v, &e->points);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "points"))) {
+		save = ld_path_key(L, "points");
+		ld_as_points(L, v, &e->points);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "hint"))) {
-		save = path_key(L, "hint");
-		as_text(L, v, &e->hint, &e->hint_lang);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "hint"))) {
+		save = ld_path_key(L, "hint");
+		ld_as_text(L, v, &e->hint, &e->hint_lang);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "timing"))) {
-		save = path_key(L, "timing");
-		as_bool(L, v, &e->timing);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "timing"))) {
+		save = ld_path_key(L, "timing");
+		ld_as_bool(L, v, &e->timing);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "after"))) {
-		save = path_key(L, "after");
+	if ((v = ld_map_get(&m, "after"))) {
+		save = ld_path_key(L, "after");
 		load_after(L, v, &e->after, &e->nafter);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "process"))) {
-		save = path_key(L, "process");
-		as_role(L, v, &e->process);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "process"))) {
+		save = ld_path_key(L, "process");
+		ld_as_role(L, v, &e->process);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "prefix"))) {
-		save = path_key(L, "prefix");
-		if (!as_str(L, v, &e->prefix) && !*e->prefix)
-			diag(L, v, "an empty prefix checks nothing");
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "prefix"))) {
+		save = ld_path_key(L, "prefix");
+		if (!ld_as_str(L, v, &e->prefix) && !*e->prefix)
+			ld_diag(L, v, "an empty prefix checks nothing");
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 /* One expectation or a list of them. */
@@ -281,9 +281,9 @@ void load_expects(struct loader *L, yaml_node_t *n,
 		load_expect(L, n, &(*out)[0]);
 		return;
 	}
-	cnt = seq_len(n);
+	cnt = ld_seq_len(n);
 	if (!cnt) {
-		diag(L, n, "expected at least one expectation, got an empty "
+		ld_diag(L, n, "expected at least one expectation, got an empty "
 		     "list");
 		return;
 	}
@@ -291,9 +291,9 @@ void load_expects(struct loader *L, yaml_node_t *n,
 	*nr = cnt;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
-		size_t save = path_index(L, i);
+		size_t save = ld_path_index(L, i);
 
-		load_expect(L, node_at(L, *it), &(*out)[i]);
-		path_pop(L, save);
+		load_expect(L, ld_node_at(L, *it), &(*out)[i]);
+		ld_path_pop(L, save);
 	}
 }

@@ -10,102 +10,34 @@
 #include <yaml.h>
 
 #include "load/lang.h"
+#include "load/loader_priv.h"
 
-struct lload {
-	const char *file;
-	yaml_document_t *doc;
-	struct spec_diags *diags;
-	int errors;
-};
+/* Every reader below is the spec loader's (loader_priv.h): the same
+ * messages, key paths, unknown-key suggestions and duplicate-key checks. */
 
-__attribute__((format(printf, 4, 5)))
-static void lerr(struct lload *L, const yaml_node_t *n, const char *path,
-		 const char *fmt, ...)
+static void load_env(struct loader *L, yaml_node_t *n, struct lang *l)
 {
-	struct spec_diag *d;
-	struct sbuf msg = SBUF_INIT;
-	va_list ap;
+	struct ld_map m;
+	size_t i;
 
-	va_start(ap, fmt);
-	sbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	ALLOC_GROW(L->diags->items, L->diags->nr + 1, L->diags->alloc);
-	d = &L->diags->items[L->diags->nr++];
-	d->file = xstrdup(L->file);
-	d->line = n ? (int)n->start_mark.line + 1 : 0;
-	d->column = n ? (int)n->start_mark.column + 1 : 0;
-	d->path = xstrdup(path);
-	d->message = sbuf_detach(&msg, NULL);
-	L->errors++;
-}
-
-static yaml_node_t *node(struct lload *L, int i)
-{
-	return yaml_document_get_node(L->doc, i);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static char *as_string(struct lload *L, yaml_node_t *n, const char *path)
-{
-	const char *s = scalar(n);
-
-	if (!s || !*s) {
-		lerr(L, n, path, "expected a non-empty string");
-		return NULL;
-	}
-	return xstrdup(s);
-}
-
-static char **as_argv(struct lload *L, yaml_node_t *n, const char *path)
-{
-	yaml_node_item_t *it;
-	char **v;
-	size_t i = 0;
-
-	if (!n || n->type != YAML_SEQUENCE_NODE ||
-	    n->data.sequence.items.top == n->data.sequence.items.start) {
-		lerr(L, n, path, "expected a non-empty list of strings, like [python3, \"{id}.py\"]");
-		return NULL;
-	}
-	v = xcalloc((size_t)(n->data.sequence.items.top - n->data.sequence.items.start) + 1,
-		    sizeof(*v));
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		const char *s = scalar(node(L, *it));
-
-		if (!s) {
-			lerr(L, node(L, *it), path, "expected a string");
-			lang_argv_free(v);
-			return NULL;
-		}
-		v[i++] = xstrdup(s);
-	}
-	return v;
-}
-
-static void load_env(struct lload *L, yaml_node_t *n, struct lang *l, const char *path)
-{
-	yaml_node_pair_t *p;
-
-	if (!n || n->type != YAML_MAPPING_NODE) {
-		lerr(L, n, path, "expected a mapping of variable names to values");
+	if (ld_map_open(L, n, NULL, "a mapping of variable names to values", &m))
 		return;
-	}
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node(L, p->key)), *v = scalar(node(L, p->value));
+	for (i = 0; i < m.n; i++) {
+		const struct ld_pair *p = &m.pairs[i];
+		size_t save = ld_path_key(L, p->key);
+		char *v = NULL;
 
-		if (!k || !*k || strchr(k, '=') || !v) {
-			lerr(L, node(L, p->key), path, "expected NAME: value, with no '=' in NAME");
-			continue;
+		if (!*p->key || strchr(p->key, '=')) {
+			ld_diag(L, p->k, "expected NAME: value, with no '=' in NAME");
+		} else if (!ld_as_str(L, p->v, &v)) {
+			l->env = xrealloc(l->env, (l->nenv + 1) * sizeof(*l->env));
+			l->env[l->nenv].name = xstrdup(p->key);
+			l->env[l->nenv].value = v;
+			l->nenv++;
 		}
-		l->env = xrealloc(l->env, (l->nenv + 1) * sizeof(*l->env));
-		l->env[l->nenv].name = xstrdup(k);
-		l->env[l->nenv].value = xstrdup(v);
-		l->nenv++;
+		ld_path_pop(L, save);
 	}
+	ld_map_close(&m);
 }
 
 static bool name_ok(const char *s)
@@ -117,154 +49,193 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static void load_row(struct lload *L, yaml_node_t *n, size_t index, struct lang *l)
+/* The string value of row key `key` into *out: true when it was read. */
+static bool row_str(struct loader *L, const struct ld_map *m, const char *key,
+		    char **out)
+{
+	yaml_node_t *v = ld_map_get(m, key);
+	size_t save;
+	int ret;
+
+	if (!v)
+		return false;
+	save = ld_path_key(L, key);
+	ret = ld_as_nonempty(L, v, out);
+	ld_path_pop(L, save);
+	return ret == 0;
+}
+
+/* A problem with the value of row key `key` (present). */
+__attribute__((format(printf, 4, 5)))
+static void row_diag(struct loader *L, const struct ld_map *m, const char *key,
+		     const char *fmt, ...)
+{
+	size_t save = ld_path_key(L, key);
+	struct sbuf msg = SBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	ld_diag(L, ld_map_get(m, key), "%s", sbuf_str(&msg));
+	sbuf_release(&msg);
+	ld_path_pop(L, save);
+}
+
+static void row_argv(struct loader *L, const struct ld_map *m, const char *key,
+		     char ***out)
+{
+	yaml_node_t *v = ld_map_get(m, key);
+	size_t save;
+
+	if (!v)
+		return;
+	save = ld_path_key(L, key);
+	ld_as_str_list(L, v, LIST_ARGV,
+		       "a non-empty list of strings, like [python3, \"{id}.py\"]", out);
+	ld_path_pop(L, save);
+}
+
+static void load_row(struct loader *L, yaml_node_t *n, struct lang *l)
 {
 	static const char *const keys[] = {
 		"name", "source", "build", "run", "display", "skeleton", "version", "env",
 		NULL
 	};
-	yaml_node_pair_t *p;
-	char path[64];
+	struct ld_map m;
+	yaml_node_t *v;
 
-	snprintf(path, sizeof(path), "languages[%zu]", index);
 	l->line = (int)n->start_mark.line + 1;
 	l->column = (int)n->start_mark.column + 1;
-	if (n->type != YAML_MAPPING_NODE) {
-		lerr(L, n, path, "expected a mapping with name, source, ...");
+	if (ld_map_open(L, n, keys, "a mapping with name, source, ...", &m))
 		return;
-	}
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = node(L, p->key), *v = node(L, p->value);
-		const char *k = scalar(kn);
-		char kp[96];
-		size_t i;
+	if (row_str(L, &m, "name", &l->name) && !name_ok(l->name))
+		row_diag(L, &m, "name", "a language name is lowercase letters, digits, "
+			 "'_', '+' or '-', got '%s'", l->name);
+	if (row_str(L, &m, "source", &l->source) &&
+	    (strchr(l->source, '/') || !strstr(l->source, "{id}")))
+		row_diag(L, &m, "source", "expected a file name in the submission's top "
+			 "dir that contains {id}, like \"{id}.py\"");
+	row_argv(L, &m, "build", &l->build);
+	row_argv(L, &m, "run", &l->run);
+	row_str(L, &m, "skeleton", &l->skeleton);
+	row_str(L, &m, "display", &l->display);
+	row_argv(L, &m, "version", &l->version);
+	if ((v = ld_map_get(&m, "env"))) {
+		size_t save = ld_path_key(L, "env");
 
-		for (i = 0; k && keys[i] && strcmp(keys[i], k); i++)
-			;
-		if (!k || !keys[i]) {
-			lerr(L, kn, path, "unknown key '%s' (expected name, source, build, run, "
-			     "display, skeleton, version or env)", k ? k : "?");
-			continue;
-		}
-		snprintf(kp, sizeof(kp), "%s.%s", path, k);
-		if (!strcmp(k, "name")) {
-			free(l->name);
-			l->name = as_string(L, v, kp);
-			if (l->name && !name_ok(l->name))
-				lerr(L, v, kp, "a language name is lowercase letters, digits, "
-				     "'_', '+' or '-', got '%s'", l->name);
-		} else if (!strcmp(k, "source")) {
-			free(l->source);
-			l->source = as_string(L, v, kp);
-			if (l->source && (strchr(l->source, '/') || !strstr(l->source, "{id}")))
-				lerr(L, v, kp, "expected a file name in the submission's top "
-				     "dir that contains {id}, like \"{id}.py\"");
-		} else if (!strcmp(k, "build")) {
-			lang_argv_free(l->build);
-			l->build = as_argv(L, v, kp);
-		} else if (!strcmp(k, "run")) {
-			lang_argv_free(l->run);
-			l->run = as_argv(L, v, kp);
-		} else if (!strcmp(k, "skeleton")) {
-			free(l->skeleton);
-			l->skeleton = as_string(L, v, kp);
-		} else if (!strcmp(k, "display")) {
-			free(l->display);
-			l->display = as_string(L, v, kp);
-		} else if (!strcmp(k, "version")) {
-			lang_argv_free(l->version);
-			l->version = as_argv(L, v, kp);
-		} else {
-			load_env(L, v, l, kp);
-		}
+		load_env(L, v, l);
+		ld_path_pop(L, save);
 	}
-	if (!l->name)
-		lerr(L, n, path, "missing key 'name'");
-	if (!l->source)
-		lerr(L, n, path, "missing key 'source'");
+	if (!m.unknown) {
+		if (!ld_map_pair(&m, "name"))
+			ld_missing_key(L, &m, "name");
+		if (!ld_map_pair(&m, "source"))
+			ld_missing_key(L, &m, "source");
+	}
+	ld_map_close(&m);
 }
 
-static void load_doc(struct lload *L, struct lang_table *t)
+static void load_doc(struct loader *L, yaml_node_t *root, struct lang_table *t)
 {
-	yaml_node_t *root = yaml_document_get_root_node(L->doc), *seq = NULL;
-	yaml_node_pair_t *p;
+	static const char *const top_keys[] = { "languages", NULL };
 	yaml_node_item_t *it;
-	size_t i, j;
+	struct ld_map m;
+	yaml_node_t *seq;
+	size_t i, j, save;
 
-	if (!root || root->type != YAML_MAPPING_NODE) {
-		lerr(L, root, "", "expected a mapping with the key 'languages'");
+	if (ld_map_open(L, root, top_keys, "a mapping with the key 'languages'", &m))
+		return;
+	seq = ld_map_get(&m, "languages");
+	if (!seq) {
+		if (!m.unknown)
+			ld_missing_key(L, &m, "languages");
+		ld_map_close(&m);
 		return;
 	}
-	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node(L, p->key));
-
-		if (k && !strcmp(k, "languages"))
-			seq = node(L, p->value);
-		else
-			lerr(L, node(L, p->key), "", "unknown key '%s' (expected 'languages')",
-			     k ? k : "?");
-	}
-	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
-	    seq->data.sequence.items.top == seq->data.sequence.items.start) {
-		lerr(L, seq ? seq : root, "languages", "expected a non-empty list of languages");
+	ld_map_close(&m);
+	save = ld_path_key(L, "languages");
+	if (seq->type != YAML_SEQUENCE_NODE || !ld_seq_len(seq)) {
+		ld_diag(L, seq, "expected a non-empty list of languages, got %s",
+			seq->type == YAML_SEQUENCE_NODE ? "an empty list" : ld_describe(L, seq));
+		ld_path_pop(L, save);
 		return;
 	}
-	t->n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+	t->n = ld_seq_len(seq);
 	t->langs = xcalloc(t->n, sizeof(*t->langs));
 	for (i = 0, it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
-	     it++, i++)
-		load_row(L, node(L, *it), i, &t->langs[i]);
+	     it++, i++) {
+		size_t s2 = ld_path_index(L, i);
+
+		load_row(L, ld_node_at(L, *it), &t->langs[i]);
+		ld_path_pop(L, s2);
+	}
 	for (i = 0; i < t->n; i++)
 		for (j = 0; j < i; j++)
 			if (t->langs[i].name && t->langs[j].name &&
 			    !strcmp(t->langs[i].name, t->langs[j].name)) {
-				char path[64];
+				size_t s2 = ld_path_index(L, i);
 
-				snprintf(path, sizeof(path), "languages[%zu].name", i);
-				lerr(L, NULL, path, "language '%s' is already defined (line %d)",
-				     t->langs[i].name, t->langs[j].line);
+				ld_diag(L, ld_node_at(L, seq->data.sequence.items.start[i]),
+					"language '%s' is already defined (line %d)",
+					t->langs[i].name, t->langs[j].line);
+				ld_path_pop(L, s2);
 			}
+	ld_path_pop(L, save);
 }
 
 struct lang_table *lang_table_load(const char *path, struct spec_diags *diags)
 {
-	struct lload L = { path, NULL, diags, 0 };
 	struct lang_table *t = xcalloc(1, sizeof(*t));
+	size_t n0 = diags->nr;
+	struct loader L;
 	yaml_parser_t parser;
 	yaml_document_t doc;
+	yaml_node_t *root;
 	FILE *f;
 
+	memset(&L, 0, sizeof(L));
+	L.file = path;
+	L.diags = diags;
 	t->refs = 1;
 	t->path = xstrdup(path);
 	f = fopen(path, "rb");
 	if (!f) {
-		lerr(&L, NULL, "", "cannot read: %s", strerror(errno));
+		char *msg = xasprintf("cannot read: %s", strerror(errno));
+
+		ld_diag_add(diags, path, 0, 0, "", msg);
+		free(msg);
 		lang_table_free(t);
 		return NULL;
 	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		struct spec_diag *d;
+		char *msg = xasprintf("YAML syntax: %s",
+				      parser.problem ? parser.problem : "error");
 
-		ALLOC_GROW(diags->items, diags->nr + 1, diags->alloc);
-		d = &diags->items[diags->nr++];
-		d->file = xstrdup(path);
-		d->line = (int)parser.problem_mark.line + 1;
-		d->column = (int)parser.problem_mark.column + 1;
-		d->path = xstrdup("");
-		d->message = xasprintf("YAML syntax: %s", parser.problem ? parser.problem : "error");
+		ld_diag_add(diags, path, (int)parser.problem_mark.line + 1,
+			    (int)parser.problem_mark.column + 1, "", msg);
+		free(msg);
 		yaml_parser_delete(&parser);
 		fclose(f);
 		lang_table_free(t);
 		return NULL;
 	}
 	L.doc = &doc;
-	load_doc(&L, t);
+	root = yaml_document_get_root_node(&doc);
+	if (!root)
+		ld_diag_add(diags, path, 1, 1, "", "the file is empty; expected a "
+			    "mapping with the key 'languages'");
+	else
+		load_doc(&L, root, t);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	fclose(f);
-	if (L.errors) {
+	sbuf_release(&L.path);
+	sbuf_release(&L.got);
+	ld_diags_sort(diags, n0);
+	if (diags->nr > n0) {
 		lang_table_free(t);
 		return NULL;
 	}

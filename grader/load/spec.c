@@ -32,39 +32,39 @@ static const char *const limit_keys[] = {
 void load_limits(struct loader *L, yaml_node_t *n,
 		 struct spec_limits *l)
 {
-	struct map m;
+	struct ld_map m;
 	yaml_node_t *v;
 	size_t save;
 	long x;
 
-	if (map_open(L, n, limit_keys, "a mapping of limits", &m))
+	if (ld_map_open(L, n, limit_keys, "a mapping of limits", &m))
 		return;
 #define LIMIT(key, conv, field)                                    \
-	if ((v = map_get(&m, key))) {                               \
-		save = path_key(L, key);                            \
+	if ((v = ld_map_get(&m, key))) {                               \
+		save = ld_path_key(L, key);                            \
 		conv(L, v, &l->field);                              \
-		path_pop(L, save);                                  \
+		ld_path_pop(L, save);                                  \
 	}
-	LIMIT("wall", as_duration, wall_ns)
-	LIMIT("cpu", as_duration, cpu_ns)
-	LIMIT("memory", as_size, memory)
-	LIMIT("output", as_size, output)
-	LIMIT("capture", as_size, capture)
-	LIMIT("file_size", as_size, file_size)
+	LIMIT("wall", ld_as_duration, wall_ns)
+	LIMIT("cpu", ld_as_duration, cpu_ns)
+	LIMIT("memory", ld_as_size, memory)
+	LIMIT("output", ld_as_size, output)
+	LIMIT("capture", ld_as_size, capture)
+	LIMIT("file_size", ld_as_size, file_size)
 #undef LIMIT
-	if ((v = map_get(&m, "open_files"))) {
-		save = path_key(L, "open_files");
-		if (!as_long(L, v, 1, LONG_MAX, "a positive integer", &x))
+	if ((v = ld_map_get(&m, "open_files"))) {
+		save = ld_path_key(L, "open_files");
+		if (!ld_as_long(L, v, 1, LONG_MAX, "a positive integer", &x))
 			l->open_files = (uint64_t)x;
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "processes"))) {
-		save = path_key(L, "processes");
-		if (!as_long(L, v, 1, LONG_MAX, "a positive integer", &x))
+	if ((v = ld_map_get(&m, "processes"))) {
+		save = ld_path_key(L, "processes");
+		if (!ld_as_long(L, v, 1, LONG_MAX, "a positive integer", &x))
 			l->processes = (uint64_t)x;
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 /* ---- the spec ----------------------------------------------------------- */
@@ -78,92 +78,92 @@ static void load_build(struct loader *L, yaml_node_t *v, struct spec *s)
 {
 	bool b;
 
-	if (is_plain(v) && !as_bool_quiet(v, &b) && !b) {
+	if (ld_is_plain(v) && !ld_as_bool_quiet(v, &b) && !b) {
 		s->no_build = true;
 		return;
 	}
 	if (v->type == YAML_SEQUENCE_NODE) {
-		as_str_list(L, v, LIST_ARGV, "a list of strings (argv)",
+		ld_as_str_list(L, v, LIST_ARGV, "a list of strings (argv)",
 			    &s->build);
 		return;
 	}
-	if (!is_scalar(v) || is_null(v) ||
-	    (is_plain(v) && !as_bool_quiet(v, &b))) {
-		diag(L, v, "expected a shell command, a list of strings (argv) "
-		     "or false, got %s", describe(L, v));
+	if (!ld_is_scalar(v) || ld_is_null(v) ||
+	    (ld_is_plain(v) && !ld_as_bool_quiet(v, &b))) {
+		ld_diag(L, v, "expected a shell command, a list of strings (argv) "
+		     "or false, got %s", ld_describe(L, v));
 		return;
 	}
-	as_nonempty(L, v, &s->build_shell);
+	ld_as_nonempty(L, v, &s->build_shell);
 }
 
 static void load_top(struct loader *L, yaml_node_t *root, struct spec *s)
 {
-	struct map m;
+	struct ld_map m;
 	yaml_node_t *v;
 	size_t save;
 
-	if (map_open(L, root, top_keys, "a mapping with id, title and tests "
+	if (ld_map_open(L, root, top_keys, "a mapping with id, title and tests "
 		     "at the top level", &m))
 		return;
 
-	if (!(v = map_get(&m, "id"))) {
-		missing_key(L, &m, "id");
+	if (!(v = ld_map_get(&m, "id"))) {
+		ld_missing_key(L, &m, "id");
 	} else {
-		save = path_key(L, "id");
-		if (!is_scalar(v) || is_null(v) || !slen(v) ||
-		    strspn(sval(v), "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
-			    slen(v))
-			diag(L, v, "expected an id of lowercase letters, "
+		save = ld_path_key(L, "id");
+		if (!ld_is_scalar(v) || ld_is_null(v) || !ld_slen(v) ||
+		    strspn(ld_sval(v), "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+			    ld_slen(v))
+			ld_diag(L, v, "expected an id of lowercase letters, "
 			     "digits, '_' and '-' like 'ex05', got %s",
-			     describe(L, v));
+			     ld_describe(L, v));
 		else
-			s->id = xstrdup(sval(v));
-		path_pop(L, save);
+			s->id = xstrdup(ld_sval(v));
+		ld_path_pop(L, save);
 	}
-	if (!(v = map_get(&m, "title"))) {
-		missing_key(L, &m, "title");
+	if (!(v = ld_map_get(&m, "title"))) {
+		ld_missing_key(L, &m, "title");
 	} else {
-		save = path_key(L, "title");
-		as_nonempty(L, v, &s->title);
-		path_pop(L, save);
+		save = ld_path_key(L, "title");
+		ld_as_nonempty(L, v, &s->title);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "description"))) {
-		save = path_key(L, "description");
-		as_text(L, v, &s->description, &s->description_lang);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "description"))) {
+		save = ld_path_key(L, "description");
+		ld_as_text(L, v, &s->description, &s->description_lang);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "build"))) {
-		save = path_key(L, "build");
+	if ((v = ld_map_get(&m, "build"))) {
+		save = ld_path_key(L, "build");
 		load_build(L, v, s);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	} else if (s->id) {
 		s->build = xcalloc(3, sizeof(*s->build));
 		s->build[0] = xstrdup("make");
 		s->build[1] = xstrdup(s->id);
 	}
-	if ((v = map_get(&m, "limits"))) {
-		save = path_key(L, "limits");
+	if ((v = ld_map_get(&m, "limits"))) {
+		save = ld_path_key(L, "limits");
 		load_limits(L, v, &s->limits);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "build_limits"))) {
-		save = path_key(L, "build_limits");
+	if ((v = ld_map_get(&m, "build_limits"))) {
+		save = ld_path_key(L, "build_limits");
 		load_limits(L, v, &s->build_limits);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "tags"))) {
-		save = path_key(L, "tags");
-		as_str_list(L, v, LIST_EMPTY, "a list of strings", &s->tags);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "tags"))) {
+		save = ld_path_key(L, "tags");
+		ld_as_str_list(L, v, LIST_EMPTY, "a list of strings", &s->tags);
+		ld_path_pop(L, save);
 	}
-	if (!(v = map_get(&m, "tests"))) {
-		missing_key(L, &m, "tests");
+	if (!(v = ld_map_get(&m, "tests"))) {
+		ld_missing_key(L, &m, "tests");
 	} else {
-		save = path_key(L, "tests");
+		save = ld_path_key(L, "tests");
 		load_tests(L, v, s);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 /* ---- reading the file --------------------------------------------------- */
@@ -235,7 +235,7 @@ static void yaml_error(struct loader *L, const yaml_parser_t *p,
 	struct sbuf msg = SBUF_INIT;
 
 	if (p->error == YAML_MEMORY_ERROR) {
-		diag_add(L->diags, L->file, 0, 0, "", "out of memory while "
+		ld_diag_add(L->diags, L->file, 0, 0, "", "out of memory while "
 			 "parsing YAML");
 		return;
 	}
@@ -260,7 +260,7 @@ static void yaml_error(struct loader *L, const yaml_parser_t *p,
 			  (int)p->context_mark.line + 1,
 			  (int)p->context_mark.column + 1);
 	}
-	diag_add(L->diags, L->file, (int)m.line + 1, (int)m.column + 1, "",
+	ld_diag_add(L->diags, L->file, (int)m.line + 1, (int)m.column + 1, "",
 		 sbuf_str(&msg));
 	sbuf_release(&msg);
 }
@@ -293,7 +293,7 @@ struct spec *spec_load(const char *path, struct spec_diags *diags)
 		struct sbuf msg = SBUF_INIT;
 
 		sbuf_addf(&msg, "cannot read: %s", strerror(errno));
-		diag_add(diags, path, 0, 0, "", sbuf_str(&msg));
+		ld_diag_add(diags, path, 0, 0, "", sbuf_str(&msg));
 		sbuf_release(&msg);
 		sbuf_release(&text);
 		return NULL;
@@ -305,7 +305,7 @@ struct spec *spec_load(const char *path, struct spec_diags *diags)
 	L.dir = s->dir;
 
 	if (!yaml_parser_initialize(&parser)) {
-		diag_add(diags, path, 0, 0, "", "out of memory while parsing "
+		ld_diag_add(diags, path, 0, 0, "", "out of memory while parsing "
 			 "YAML");
 		goto done;
 	}
@@ -320,7 +320,7 @@ struct spec *spec_load(const char *path, struct spec_diags *diags)
 	L.doc = &doc;
 	root = yaml_document_get_root_node(&doc);
 	if (!root) {
-		diag_add(diags, path, 1, 1, "", "the spec is empty; expected "
+		ld_diag_add(diags, path, 1, 1, "", "the spec is empty; expected "
 			 "a mapping with id, title and tests");
 	} else {
 		/* One document per spec: a second one would be ignored. */
@@ -330,7 +330,7 @@ struct spec *spec_load(const char *path, struct spec_diags *diags)
 			yaml_node_t *r2 = yaml_document_get_root_node(&more);
 
 			if (r2)
-				diag_add(diags, path,
+				ld_diag_add(diags, path,
 					 (int)more.start_mark.line + 1,
 					 (int)more.start_mark.column + 1, "",
 					 "a spec is one YAML document; a "
@@ -342,7 +342,7 @@ struct spec *spec_load(const char *path, struct spec_diags *diags)
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 done:
-	diags_sort(diags, n0);
+	ld_diags_sort(diags, n0);
 	if (L.names) {
 		for (size_t i = 0; i < L.nnames; i++)
 			free(L.names[i]);

@@ -20,97 +20,97 @@ static void load_exec(struct loader *L, yaml_node_t *n,
 		      struct spec_tcheck *c)
 {
 	static const char *const keys[] = { "path", "basename", "argv", NULL };
-	struct map m;
+	struct ld_map m;
 	yaml_node_t *v;
 	size_t save;
 
-	if (is_scalar(n)) {
-		as_nonempty(L, n, &c->path);
+	if (ld_is_scalar(n)) {
+		ld_as_nonempty(L, n, &c->path);
 		return;
 	}
-	if (map_open(L, n, keys, "a program path or {path:, basename:, "
+	if (ld_map_open(L, n, keys, "a program path or {path:, basename:, "
 		     "argv:}", &m))
 		return;
-	if (!map_get(&m, "path") && !map_get(&m, "basename"))
-		diag(L, n, "missing required key 'path' or 'basename'");
-	conflict(L, &m, "path", "basename", NULL);
-	if ((v = map_get(&m, "path"))) {
-		save = path_key(L, "path");
-		as_nonempty(L, v, &c->path);
-		path_pop(L, save);
+	if (!ld_map_get(&m, "path") && !ld_map_get(&m, "basename"))
+		ld_diag(L, n, "missing required key 'path' or 'basename'");
+	ld_conflict(L, &m, "path", "basename", NULL);
+	if ((v = ld_map_get(&m, "path"))) {
+		save = ld_path_key(L, "path");
+		ld_as_nonempty(L, v, &c->path);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "basename"))) {
-		save = path_key(L, "basename");
-		if (!as_nonempty(L, v, &c->basename) &&
+	if ((v = ld_map_get(&m, "basename"))) {
+		save = ld_path_key(L, "basename");
+		if (!ld_as_nonempty(L, v, &c->basename) &&
 		    strchr(c->basename, '/'))
-			diag(L, v, "a basename has no '/'; use 'path' for a "
+			ld_diag(L, v, "a basename has no '/'; use 'path' for a "
 			     "path");
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "argv"))) {
-		save = path_key(L, "argv");
-		as_str_list(L, v, LIST_ARGV, "a list of strings", &c->argv);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "argv"))) {
+		save = ld_path_key(L, "argv");
+		ld_as_str_list(L, v, LIST_ARGV, "a list of strings", &c->argv);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 static void load_fds(struct loader *L, yaml_node_t *n, struct spec_tcheck *c)
 {
 	static const char *const keys[] = { "at", "only", "max_pipes", NULL };
-	struct map m;
+	struct ld_map m;
 	yaml_node_t *v;
 	size_t save;
 
 	c->max_pipes = -1;
-	if (map_open(L, n, keys, "a mapping {at: exec|exit, only: [0, 1, 2], "
+	if (ld_map_open(L, n, keys, "a mapping {at: exec|exit, only: [0, 1, 2], "
 		     "max_pipes: N}", &m))
 		return;
-	if (!(v = map_get(&m, "at"))) {
-		missing_key(L, &m, "at");
+	if (!(v = ld_map_get(&m, "at"))) {
+		ld_missing_key(L, &m, "at");
 	} else {
-		save = path_key(L, "at");
-		if (is_scalar(v) && !strcmp(sval(v), "exec"))
+		save = ld_path_key(L, "at");
+		if (ld_is_scalar(v) && !strcmp(ld_sval(v), "exec"))
 			c->at = TCHECK_AT_EXEC;
-		else if (is_scalar(v) && !strcmp(sval(v), "exit"))
+		else if (ld_is_scalar(v) && !strcmp(ld_sval(v), "exit"))
 			c->at = TCHECK_AT_EXIT;
 		else
-			diag(L, v, "expected 'exec' or 'exit', got %s",
-			     describe(L, v));
-		path_pop(L, save);
+			ld_diag(L, v, "expected 'exec' or 'exit', got %s",
+			     ld_describe(L, v));
+		ld_path_pop(L, save);
 	}
-	if (!map_get(&m, "only") && !map_get(&m, "max_pipes"))
-		diag(L, n, "missing required key 'only' or 'max_pipes'");
-	if ((v = map_get(&m, "only"))) {
+	if (!ld_map_get(&m, "only") && !ld_map_get(&m, "max_pipes"))
+		ld_diag(L, n, "missing required key 'only' or 'max_pipes'");
+	if ((v = ld_map_get(&m, "only"))) {
 		yaml_node_item_t *it;
 		size_t i = 0;
 
-		save = path_key(L, "only");
+		save = ld_path_key(L, "only");
 		if (v->type != YAML_SEQUENCE_NODE) {
-			diag(L, v, "expected a list of descriptors like "
-			     "[0, 1, 2], got %s", describe(L, v));
+			ld_diag(L, v, "expected a list of descriptors like "
+			     "[0, 1, 2], got %s", ld_describe(L, v));
 		} else {
-			c->fds = xcalloc(seq_len(v) + 1,
+			c->fds = xcalloc(ld_seq_len(v) + 1,
 					 sizeof(*c->fds));
 			for (it = v->data.sequence.items.start;
 			     it < v->data.sequence.items.top; it++, i++) {
-				size_t s2 = path_index(L, i);
+				size_t s2 = ld_path_index(L, i);
 				long fd;
 
-				if (!as_long(L, node_at(L, *it), 0, INT_MAX,
+				if (!ld_as_long(L, ld_node_at(L, *it), 0, INT_MAX,
 					     "a descriptor number >= 0", &fd))
 					c->fds[c->nfds++] = (int)fd;
-				path_pop(L, s2);
+				ld_path_pop(L, s2);
 			}
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "max_pipes"))) {
-		save = path_key(L, "max_pipes");
-		as_long(L, v, 0, LONG_MAX, "an integer >= 0", &c->max_pipes);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "max_pipes"))) {
+		save = ld_path_key(L, "max_pipes");
+		ld_as_long(L, v, 0, LONG_MAX, "an integer >= 0", &c->max_pipes);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 /* Value parsers of the kinds that are not a mapping of their own. */
@@ -122,25 +122,25 @@ static void load_tc_range(struct loader *L, yaml_node_t *v, struct spec_tcheck *
 static void load_tc_true(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
 {
 	(void)c;
-	as_true(L, v);
+	ld_as_true(L, v);
 }
 
 static void load_tc_exit(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
 {
 	long x;
 
-	if (!as_long(L, v, 0, 255, "an exit status 0..255", &x))
+	if (!ld_as_long(L, v, 0, 255, "an exit status 0..255", &x))
 		c->status = (int)x;
 }
 
 static void load_tc_signal(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
 {
-	as_signal(L, v, &c->signal);
+	ld_as_signal(L, v, &c->signal);
 }
 
 static void load_tc_duration(struct loader *L, yaml_node_t *v, struct spec_tcheck *c)
 {
-	as_duration(L, v, &c->max_ns);
+	ld_as_duration(L, v, &c->max_ns);
 }
 
 /* One row per tree check kind: its YAML key, its kind and the parser of
@@ -187,8 +187,8 @@ static void add_kind_list(struct sbuf *sb)
 void load_tcheck(struct loader *L, yaml_node_t *n,
 		 struct spec_tcheck *c)
 {
-	struct map m;
-	const struct pair *kind = NULL;
+	struct ld_map m;
+	const struct ld_pair *kind = NULL;
 	yaml_node_t *v;
 	/* Every kind, every common key, and the NULL that ends them. */
 	const char *keys[NTCHECK_KINDS + sizeof(tcheck_common_keys) /
@@ -204,7 +204,7 @@ void load_tcheck(struct loader *L, yaml_node_t *n,
 	for (i = 0; tcheck_common_keys[i]; i++)
 		keys[j + i] = tcheck_common_keys[i];
 	keys[j + i] = NULL;
-	if (map_open(L, n, keys, "a tree check (a mapping like "
+	if (ld_map_open(L, n, keys, "a tree check (a mapping like "
 		     "{forks: 1})", &m))
 		return;
 	for (i = 0; i < m.n; i++) {
@@ -216,11 +216,11 @@ void load_tcheck(struct loader *L, yaml_node_t *n,
 		if (j == NTCHECK_KINDS)
 			continue;
 		if (kind) {
-			save = path_key(L, m.pairs[i].key);
-			diag(L, m.pairs[i].k, "'%s' and '%s' are two tree "
+			save = ld_path_key(L, m.pairs[i].key);
+			ld_diag(L, m.pairs[i].k, "'%s' and '%s' are two tree "
 			     "checks; write them as two list items",
 			     kind->key, m.pairs[i].key);
-			path_pop(L, save);
+			ld_path_pop(L, save);
 			continue;
 		}
 		kind = &m.pairs[i];
@@ -232,43 +232,43 @@ void load_tcheck(struct loader *L, yaml_node_t *n,
 			struct sbuf list = SBUF_INIT;
 
 			add_kind_list(&list);
-			diag(L, n, "missing the kind of tree check: one of %s",
+			ld_diag(L, n, "missing the kind of tree check: one of %s",
 			     sbuf_str(&list));
 			sbuf_release(&list);
 		}
 		goto common;
 	}
 
-	save = path_key(L, kind->key);
+	save = ld_path_key(L, kind->key);
 	tcheck_kinds[kind_row].load(L, kind->v, c);
-	path_pop(L, save);
+	ld_path_pop(L, save);
 common:
-	if ((v = map_get(&m, "role"))) {
-		save = path_key(L, "role");
-		as_role(L, v, &c->role);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "role"))) {
+		save = ld_path_key(L, "role");
+		ld_as_role(L, v, &c->role);
+		ld_path_pop(L, save);
 	}
 	if (!c->role)
 		c->role = xstrdup("root");
-	if ((v = map_get(&m, "name"))) {
-		save = path_key(L, "name");
-		as_nonempty(L, v, &c->name);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "name"))) {
+		save = ld_path_key(L, "name");
+		ld_as_nonempty(L, v, &c->name);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "points"))) {
-		save = path_key(L, "points");
-		as_points(L, v, &c->points);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "points"))) {
+		save = ld_path_key(L, "points");
+		ld_as_points(L, v, &c->points);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "hint"))) {
-		save = path_key(L, "hint");
-		as_text(L, v, &c->hint, &c->hint_lang);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "hint"))) {
+		save = ld_path_key(L, "hint");
+		ld_as_text(L, v, &c->hint, &c->hint_lang);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "after"))) {
-		save = path_key(L, "after");
+	if ((v = ld_map_get(&m, "after"))) {
+		save = ld_path_key(L, "after");
 		load_after(L, v, &c->after, &c->nafter);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }

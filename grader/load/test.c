@@ -24,37 +24,37 @@ static const char *const test_keys[] = {
 	"hidden", "visibility", "explore", "timing_failure", NULL
 };
 
-static void load_command(struct loader *L, const struct map *m,
+static void load_command(struct loader *L, const struct ld_map *m,
 			 struct spec_test *t)
 {
-	yaml_node_t *cmd = map_get(m, "command"), *args = map_get(m, "args");
+	yaml_node_t *cmd = ld_map_get(m, "command"), *args = ld_map_get(m, "args");
 	char **argv = NULL, **extra = NULL;
 	size_t save, na = 0, ne = 0;
 
-	save = path_key(L, "command");
-	if (is_scalar(cmd) && !is_null(cmd) &&
-	    strpbrk(sval(cmd), " \t\n")) {
-		diag(L, cmd, "a command string is one program path, got "
+	save = ld_path_key(L, "command");
+	if (ld_is_scalar(cmd) && !ld_is_null(cmd) &&
+	    strpbrk(ld_sval(cmd), " \t\n")) {
+		ld_diag(L, cmd, "a command string is one program path, got "
 		     "%s; write the words as a list like ['./ex06', '3'], "
-		     "or use 'shell'", describe(L, cmd));
-		path_pop(L, save);
+		     "or use 'shell'", ld_describe(L, cmd));
+		ld_path_pop(L, save);
 		return;
 	}
-	if (as_str_list(L, cmd, LIST_SINGLE | LIST_ARGV, "a program path or "
+	if (ld_as_str_list(L, cmd, LIST_SINGLE | LIST_ARGV, "a program path or "
 			"a list of strings (argv)", &argv)) {
-		path_pop(L, save);
+		ld_path_pop(L, save);
 		return;
 	}
-	path_pop(L, save);
+	ld_path_pop(L, save);
 	if (args) {
-		save = path_key(L, "args");
-		if (as_str_list(L, args, LIST_EMPTY | LIST_ARGS,
+		save = ld_path_key(L, "args");
+		if (ld_as_str_list(L, args, LIST_EMPTY | LIST_ARGS,
 				"a list of strings", &extra)) {
-			path_pop(L, save);
+			ld_path_pop(L, save);
 			util_strv_free(argv);
 			return;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 	while (argv[na])
 		na++;
@@ -72,42 +72,42 @@ static void load_command(struct loader *L, const struct map *m,
 static void load_files(struct loader *L, yaml_node_t *n, struct spec_test *t)
 {
 	static const char *const keys[] = { "content", "from", NULL };
-	struct map m;
+	struct ld_map m;
 	size_t i;
 
-	if (map_open(L, n, NULL, "a mapping of path -> content", &m))
+	if (ld_map_open(L, n, NULL, "a mapping of path -> content", &m))
 		return;
 	t->files = xcalloc(m.n + 1, sizeof(*t->files));
 	for (i = 0; i < m.n; i++) {
 		struct spec_file *f = &t->files[t->nfiles];
 		yaml_node_t *v = m.pairs[i].v, *x;
-		size_t save = path_name(L, m.pairs[i].key);
-		struct map fm;
-		int bad = as_work_path(L, m.pairs[i].k, m.pairs[i].key);
+		size_t save = ld_path_name(L, m.pairs[i].key);
+		struct ld_map fm;
+		int bad = ld_as_work_path(L, m.pairs[i].k, m.pairs[i].key);
 
 		if (v->type != YAML_MAPPING_NODE) {
-			bad |= as_bytes(L, v, &f->content, &f->len);
-		} else if (!map_open(L, v, keys, "", &fm)) {
+			bad |= ld_as_bytes(L, v, &f->content, &f->len);
+		} else if (!ld_map_open(L, v, keys, "", &fm)) {
 			size_t s2;
 
-			if (!map_get(&fm, "content") && !map_get(&fm, "from")) {
-				diag(L, v, "missing required key 'content' "
+			if (!ld_map_get(&fm, "content") && !ld_map_get(&fm, "from")) {
+				ld_diag(L, v, "missing required key 'content' "
 				     "or 'from'");
 				bad = -1;
 			}
-			conflict(L, &fm, "content", "from", NULL);
-			if ((x = map_get(&fm, "content"))) {
-				s2 = path_key(L, "content");
-				bad |= as_bytes(L, x, &f->content, &f->len);
-				path_pop(L, s2);
+			ld_conflict(L, &fm, "content", "from", NULL);
+			if ((x = ld_map_get(&fm, "content"))) {
+				s2 = ld_path_key(L, "content");
+				bad |= ld_as_bytes(L, x, &f->content, &f->len);
+				ld_path_pop(L, s2);
 			}
-			if ((x = map_get(&fm, "from"))) {
-				s2 = path_key(L, "from");
-				bad |= read_spec_file(L, x, &f->content,
+			if ((x = ld_map_get(&fm, "from"))) {
+				s2 = ld_path_key(L, "from");
+				bad |= ld_read_spec_file(L, x, &f->content,
 						      &f->len);
-				path_pop(L, s2);
+				ld_path_pop(L, s2);
 			}
-			map_close(&fm);
+			ld_map_close(&fm);
 		}
 		if (!bad && f->content) {
 			f->path = xstrdup(m.pairs[i].key);
@@ -116,59 +116,59 @@ static void load_files(struct loader *L, yaml_node_t *n, struct spec_test *t)
 			free(f->content);
 			f->content = NULL;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 static void load_env(struct loader *L, yaml_node_t *n, struct spec_test *t)
 {
-	struct map m;
+	struct ld_map m;
 	size_t i;
 
-	if (map_open(L, n, NULL, "a mapping of NAME -> value", &m))
+	if (ld_map_open(L, n, NULL, "a mapping of NAME -> value", &m))
 		return;
 	t->env = xcalloc(m.n + 1, sizeof(*t->env));
 	for (i = 0; i < m.n; i++) {
 		const char *name = m.pairs[i].key;
-		size_t save = path_name(L, name);
+		size_t save = ld_path_name(L, name);
 		struct spec_env *e = &t->env[t->nenv];
 
 		if (!(isalpha((unsigned char)name[0]) || name[0] == '_') ||
 		    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
 				 "qrstuvwxyz0123456789_") != strlen(name)) {
-			diag(L, m.pairs[i].k, "'%s' is not a variable name "
+			ld_diag(L, m.pairs[i].k, "'%s' is not a variable name "
 			     "(letters, digits and '_', not starting with a "
 			     "digit)", name);
-		} else if (!as_str(L, m.pairs[i].v, &e->value)) {
+		} else if (!ld_as_str(L, m.pairs[i].v, &e->value)) {
 			e->name = xstrdup(name);
 			t->nenv++;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 static void load_output_files(struct loader *L, yaml_node_t *n,
 			      struct spec_test *t)
 {
-	struct map m;
+	struct ld_map m;
 	size_t i;
 
-	if (map_open(L, n, NULL, "a mapping of path -> expectations", &m))
+	if (ld_map_open(L, n, NULL, "a mapping of path -> expectations", &m))
 		return;
 	t->output_files = xcalloc(m.n + 1, sizeof(*t->output_files));
 	for (i = 0; i < m.n; i++) {
 		struct spec_output_file *o = &t->output_files[i];
-		size_t save = path_name(L, m.pairs[i].key);
+		size_t save = ld_path_name(L, m.pairs[i].key);
 
-		as_work_path(L, m.pairs[i].k, m.pairs[i].key);
+		ld_as_work_path(L, m.pairs[i].k, m.pairs[i].key);
 		o->path = xstrdup(m.pairs[i].key);
 		t->noutput_files++;
 		load_expects(L, m.pairs[i].v, &o->expects, &o->nexpects);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 static void load_tree(struct loader *L, yaml_node_t *n, struct spec_test *t)
@@ -177,13 +177,13 @@ static void load_tree(struct loader *L, yaml_node_t *n, struct spec_test *t)
 	size_t i = 0, cnt;
 
 	if (n->type != YAML_SEQUENCE_NODE) {
-		diag(L, n, "expected a list of tree checks, got %s",
-		     describe(L, n));
+		ld_diag(L, n, "expected a list of tree checks, got %s",
+		     ld_describe(L, n));
 		return;
 	}
-	cnt = seq_len(n);
+	cnt = ld_seq_len(n);
 	if (!cnt) {
-		diag(L, n, "expected at least one tree check, got an empty "
+		ld_diag(L, n, "expected at least one tree check, got an empty "
 		     "list");
 		return;
 	}
@@ -191,10 +191,10 @@ static void load_tree(struct loader *L, yaml_node_t *n, struct spec_test *t)
 	t->ntchecks = cnt;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
-		size_t save = path_index(L, i);
+		size_t save = ld_path_index(L, i);
 
-		load_tcheck(L, node_at(L, *it), &t->tchecks[i]);
-		path_pop(L, save);
+		load_tcheck(L, ld_node_at(L, *it), &t->tchecks[i]);
+		ld_path_pop(L, save);
 	}
 }
 
@@ -208,52 +208,52 @@ static void load_exit_signal(struct loader *L, yaml_node_t *n,
 	static const char *const sig_keys[] = { "signal", "points", "hint",
 						"after", NULL };
 	const char *main_key = is_signal ? "signal" : "status";
-	struct map m;
+	struct ld_map m;
 	yaml_node_t *v;
 	size_t save;
 	long x;
 
-	if (is_scalar(n)) {
+	if (ld_is_scalar(n)) {
 		v = n;
 		memset(&m, 0, sizeof(m));
 	} else {
-		if (map_open(L, n, is_signal ? sig_keys : exit_keys,
+		if (ld_map_open(L, n, is_signal ? sig_keys : exit_keys,
 			     is_signal ? "a signal or {signal:, points:, hint:}"
 				       : "an exit status or {status:, points:, "
 					 "hint:}", &m))
 			return;
-		v = map_get(&m, main_key);
+		v = ld_map_get(&m, main_key);
 		if (!v)
-			missing_key(L, &m, main_key);
+			ld_missing_key(L, &m, main_key);
 	}
 	if (v) {
-		save = v == n ? L->path.len : path_key(L, main_key);
+		save = v == n ? L->path.len : ld_path_key(L, main_key);
 		if (is_signal) {
-			if (!as_signal(L, v, &t->signal))
+			if (!ld_as_signal(L, v, &t->signal))
 				t->has_signal = true;
-		} else if (!as_long(L, v, 0, 255, "an exit status 0..255",
+		} else if (!ld_as_long(L, v, 0, 255, "an exit status 0..255",
 				    &x)) {
 			t->exit_status = (int)x;
 			t->has_exit = true;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "points"))) {
-		save = path_key(L, "points");
-		as_points(L, v, &t->exit_points);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "points"))) {
+		save = ld_path_key(L, "points");
+		ld_as_points(L, v, &t->exit_points);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "hint"))) {
-		save = path_key(L, "hint");
-		as_text(L, v, &t->exit_hint, &t->exit_hint_lang);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "hint"))) {
+		save = ld_path_key(L, "hint");
+		ld_as_text(L, v, &t->exit_hint, &t->exit_hint_lang);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "after"))) {
-		save = path_key(L, "after");
+	if ((v = ld_map_get(&m, "after"))) {
+		save = ld_path_key(L, "after");
 		load_after(L, v, &t->exit_after, &t->nexit_after);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 static void load_depends(struct loader *L, yaml_node_t *n,
@@ -262,7 +262,7 @@ static void load_depends(struct loader *L, yaml_node_t *n,
 	yaml_node_item_t *it;
 	size_t i, k;
 
-	if (as_str_list(L, n, LIST_SINGLE, "a test name or a list of them",
+	if (ld_as_str_list(L, n, LIST_SINGLE, "a test name or a list of them",
 			&t->depends_on))
 		return;
 	/* The names are checked here against the pre-pass list, so that the
@@ -273,22 +273,22 @@ static void load_depends(struct loader *L, yaml_node_t *n,
 
 		if (n->type == YAML_SEQUENCE_NODE) {
 			it = n->data.sequence.items.start + i;
-			e = node_at(L, *it);
-			save = path_index(L, i);
+			e = ld_node_at(L, *it);
+			save = ld_path_index(L, i);
 		}
 		for (k = 0; k < L->nnames; k++)
 			if (L->names[k] && !strcmp(L->names[k],
 						   t->depends_on[i]))
 				break;
 		if (k == L->nnames)
-			diag(L, e, "no test is named '%s'", t->depends_on[i]);
+			ld_diag(L, e, "no test is named '%s'", t->depends_on[i]);
 		else if (k == index)
-			diag(L, e, "a test cannot depend on itself");
+			ld_diag(L, e, "a test cannot depend on itself");
 		else if (k > index)
-			diag(L, e, "test '%s' comes later; a test can only "
+			ld_diag(L, e, "test '%s' comes later; a test can only "
 			     "depend on tests listed before it (tests run in "
 			     "file order)", t->depends_on[i]);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 }
 
@@ -296,7 +296,7 @@ static void load_test(struct loader *L, yaml_node_t *n, size_t index,
 		      struct spec *s)
 {
 	struct spec_test *t = &s->tests[index];
-	struct map m;
+	struct ld_map m;
 	yaml_node_t *v;
 	size_t save;
 	bool hidden;
@@ -306,27 +306,27 @@ static void load_test(struct loader *L, yaml_node_t *n, size_t index,
 	t->exit_points = -1;
 	t->line = (int)n->start_mark.line + 1;
 	t->column = (int)n->start_mark.column + 1;
-	if (map_open(L, n, test_keys, "a test (a mapping with name, command "
+	if (ld_map_open(L, n, test_keys, "a test (a mapping with name, command "
 		     "and checks)", &m))
 		return;
 
-	if (!(v = map_get(&m, "name"))) {
-		missing_key(L, &m, "name");
+	if (!(v = ld_map_get(&m, "name"))) {
+		ld_missing_key(L, &m, "name");
 	} else {
-		save = path_key(L, "name");
-		if (!as_nonempty(L, v, &t->name)) {
+		save = ld_path_key(L, "name");
+		if (!ld_as_nonempty(L, v, &t->name)) {
 			const char *p;
 
 			for (p = t->name; *p; p++)
 				if (iscntrl((unsigned char)*p))
 					break;
 			if (*p)
-				diag(L, v, "a test name is one line without "
+				ld_diag(L, v, "a test name is one line without "
 				     "control characters");
 			for (size_t j = 0; j < index; j++) {
 				if (s->tests[j].name &&
 				    !strcmp(s->tests[j].name, t->name)) {
-					diag(L, v, "duplicate test name '%s' "
+					ld_diag(L, v, "duplicate test name '%s' "
 					     "(first in tests[%zu] at %d:%d)",
 					     t->name, j, s->tests[j].line,
 					     s->tests[j].column);
@@ -334,177 +334,177 @@ static void load_test(struct loader *L, yaml_node_t *n, size_t index,
 				}
 			}
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 #define STR(key, fn, field)                     \
-	if ((v = map_get(&m, key))) {           \
-		save = path_key(L, key);        \
+	if ((v = ld_map_get(&m, key))) {           \
+		save = ld_path_key(L, key);        \
 		fn(L, v, &t->field);            \
-		path_pop(L, save);              \
+		ld_path_pop(L, save);              \
 	}
 #define TEXT(key, field)                                  \
-	if ((v = map_get(&m, key))) {                     \
-		save = path_key(L, key);                  \
-		as_text(L, v, &t->field, &t->field##_lang); \
-		path_pop(L, save);                        \
+	if ((v = ld_map_get(&m, key))) {                     \
+		save = ld_path_key(L, key);                  \
+		ld_as_text(L, v, &t->field, &t->field##_lang); \
+		ld_path_pop(L, save);                        \
 	}
 	TEXT("description", description)
 	TEXT("hint", hint)
 #undef TEXT
 
-	if (!map_get(&m, "command") && !map_get(&m, "shell"))
-		diag(L, n, "missing required key 'command' or 'shell'");
-	conflict(L, &m, "command", "shell", NULL);
-	if (map_get(&m, "command"))
+	if (!ld_map_get(&m, "command") && !ld_map_get(&m, "shell"))
+		ld_diag(L, n, "missing required key 'command' or 'shell'");
+	ld_conflict(L, &m, "command", "shell", NULL);
+	if (ld_map_get(&m, "command"))
 		load_command(L, &m, t);
-	STR("shell", as_nonempty, shell)
-	if (map_get(&m, "args") && !map_get(&m, "command"))
-		conflict(L, &m, "args", "shell", "with 'shell', write the "
+	STR("shell", ld_as_nonempty, shell)
+	if (ld_map_get(&m, "args") && !ld_map_get(&m, "command"))
+		ld_conflict(L, &m, "args", "shell", "with 'shell', write the "
 			 "arguments into the shell string");
 
-	conflict(L, &m, "stdin", "stdin_file", NULL);
-	if ((v = map_get(&m, "stdin"))) {
-		save = path_key(L, "stdin");
-		as_bytes(L, v, &t->stdin_data, &t->stdin_len);
-		path_pop(L, save);
+	ld_conflict(L, &m, "stdin", "stdin_file", NULL);
+	if ((v = ld_map_get(&m, "stdin"))) {
+		save = ld_path_key(L, "stdin");
+		ld_as_bytes(L, v, &t->stdin_data, &t->stdin_len);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "stdin_file"))) {
-		save = path_key(L, "stdin_file");
-		read_spec_file(L, v, &t->stdin_data, &t->stdin_len);
-		path_pop(L, save);
+	if ((v = ld_map_get(&m, "stdin_file"))) {
+		save = ld_path_key(L, "stdin_file");
+		ld_read_spec_file(L, v, &t->stdin_data, &t->stdin_len);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "files"))) {
-		save = path_key(L, "files");
+	if ((v = ld_map_get(&m, "files"))) {
+		save = ld_path_key(L, "files");
 		load_files(L, v, t);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "env"))) {
-		save = path_key(L, "env");
+	if ((v = ld_map_get(&m, "env"))) {
+		save = ld_path_key(L, "env");
 		load_env(L, v, t);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "limits"))) {
-		save = path_key(L, "limits");
+	if ((v = ld_map_get(&m, "limits"))) {
+		save = ld_path_key(L, "limits");
 		load_limits(L, v, &t->limits);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "timeout"))) {
-		save = path_key(L, "timeout");
+	if ((v = ld_map_get(&m, "timeout"))) {
+		save = ld_path_key(L, "timeout");
 		if (t->limits.wall_ns)
-			diag(L, map_pair(&m, "timeout")->k, "'timeout' is "
+			ld_diag(L, ld_map_pair(&m, "timeout")->k, "'timeout' is "
 			     "short for limits.wall; give only one of them");
 		else
-			as_duration(L, v, &t->limits.wall_ns);
-		path_pop(L, save);
+			ld_as_duration(L, v, &t->limits.wall_ns);
+		ld_path_pop(L, save);
 	}
 
-	conflict(L, &m, "exit", "signal", "a process either exits or is "
+	ld_conflict(L, &m, "exit", "signal", "a process either exits or is "
 		 "killed by a signal");
-	if ((v = map_get(&m, "exit"))) {
-		save = path_key(L, "exit");
+	if ((v = ld_map_get(&m, "exit"))) {
+		save = ld_path_key(L, "exit");
 		load_exit_signal(L, v, t, false);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "signal"))) {
-		save = path_key(L, "signal");
+	if ((v = ld_map_get(&m, "signal"))) {
+		save = ld_path_key(L, "signal");
 		load_exit_signal(L, v, t, true);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "stdout"))) {
-		save = path_key(L, "stdout");
+	if ((v = ld_map_get(&m, "stdout"))) {
+		save = ld_path_key(L, "stdout");
 		load_expects(L, v, &t->stdout_expects, &t->nstdout);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "stderr"))) {
-		save = path_key(L, "stderr");
+	if ((v = ld_map_get(&m, "stderr"))) {
+		save = ld_path_key(L, "stderr");
 		load_expects(L, v, &t->stderr_expects, &t->nstderr);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "output_files"))) {
-		save = path_key(L, "output_files");
+	if ((v = ld_map_get(&m, "output_files"))) {
+		save = ld_path_key(L, "output_files");
 		load_output_files(L, v, t);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "tree"))) {
-		save = path_key(L, "tree");
+	if ((v = ld_map_get(&m, "tree"))) {
+		save = ld_path_key(L, "tree");
 		load_tree(L, v, t);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	check_afters(L, t);
-	if (!map_get(&m, "exit") && !map_get(&m, "signal") &&
-	    !map_get(&m, "stdout") && !map_get(&m, "stderr") &&
-	    !map_get(&m, "output_files") && !map_get(&m, "tree") &&
+	load_check_afters(L, t);
+	if (!ld_map_get(&m, "exit") && !ld_map_get(&m, "signal") &&
+	    !ld_map_get(&m, "stdout") && !ld_map_get(&m, "stderr") &&
+	    !ld_map_get(&m, "output_files") && !ld_map_get(&m, "tree") &&
 	    !m.unknown)
-		diag(L, n, "the test checks nothing: give at least one of "
+		ld_diag(L, n, "the test checks nothing: give at least one of "
 		     "exit, signal, stdout, stderr, output_files or tree");
 
-	if ((v = map_get(&m, "depends_on"))) {
-		save = path_key(L, "depends_on");
+	if ((v = ld_map_get(&m, "depends_on"))) {
+		save = ld_path_key(L, "depends_on");
 		load_depends(L, v, t, index);
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 
-	conflict(L, &m, "hidden", "visibility", NULL);
-	if ((v = map_get(&m, "hidden"))) {
-		save = path_key(L, "hidden");
-		if (!as_bool(L, v, &hidden))
+	ld_conflict(L, &m, "hidden", "visibility", NULL);
+	if ((v = ld_map_get(&m, "hidden"))) {
+		save = ld_path_key(L, "hidden");
+		if (!ld_as_bool(L, v, &hidden))
 			t->visibility = hidden ? VIS_HIDDEN : VIS_VISIBLE;
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "visibility"))) {
-		save = path_key(L, "visibility");
-		if (is_scalar(v) && !strcmp(sval(v), "visible"))
+	if ((v = ld_map_get(&m, "visibility"))) {
+		save = ld_path_key(L, "visibility");
+		if (ld_is_scalar(v) && !strcmp(ld_sval(v), "visible"))
 			t->visibility = VIS_VISIBLE;
-		else if (is_scalar(v) && !strcmp(sval(v), "hidden"))
+		else if (ld_is_scalar(v) && !strcmp(ld_sval(v), "hidden"))
 			t->visibility = VIS_HIDDEN;
-		else if (is_scalar(v) && !strcmp(sval(v), "after_due_date"))
+		else if (ld_is_scalar(v) && !strcmp(ld_sval(v), "after_due_date"))
 			t->visibility = VIS_AFTER_DUE_DATE;
 		else
-			diag(L, v, "expected visible, hidden or "
-			     "after_due_date, got %s", describe(L, v));
-		path_pop(L, save);
+			ld_diag(L, v, "expected visible, hidden or "
+			     "after_due_date, got %s", ld_describe(L, v));
+		ld_path_pop(L, save);
 	}
 
-	if ((v = map_get(&m, "explore"))) {
+	if ((v = ld_map_get(&m, "explore"))) {
 		bool explore = false;
 
-		save = path_key(L, "explore");
-		if (!as_bool(L, v, &explore))
+		save = ld_path_key(L, "explore");
+		if (!ld_as_bool(L, v, &explore))
 			t->explore = explore ? SPEC_EXPLORE_YES : SPEC_EXPLORE_NO;
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "timing_failure"))) {
-		save = path_key(L, "timing_failure");
-		if (is_scalar(v) && !strcmp(sval(v), "costs"))
+	if ((v = ld_map_get(&m, "timing_failure"))) {
+		save = ld_path_key(L, "timing_failure");
+		if (ld_is_scalar(v) && !strcmp(ld_sval(v), "costs"))
 			t->timing_failure = SPEC_TIMING_COSTS;
-		else if (is_scalar(v) && !strcmp(sval(v), "warns"))
+		else if (ld_is_scalar(v) && !strcmp(ld_sval(v), "warns"))
 			t->timing_failure = SPEC_TIMING_WARNS;
 		else
-			diag(L, v, "expected costs or warns, got %s", describe(L, v));
-		path_pop(L, save);
+			ld_diag(L, v, "expected costs or warns, got %s", ld_describe(L, v));
+		ld_path_pop(L, save);
 	}
 
 	/* Points last: they depend on every check read above. */
 	if (spec_test_has_check_points(t)) {
 		sum = spec_test_points(t);
-		if ((v = map_get(&m, "points"))) {
+		if ((v = ld_map_get(&m, "points"))) {
 			double given = -1;
 
-			save = path_key(L, "points");
-			if (!as_points(L, v, &given) &&
+			save = ld_path_key(L, "points");
+			if (!ld_as_points(L, v, &given) &&
 			    fabs(given - sum) > 1e-9)
-				diag(L, v, "%g differs from %g, the sum of the "
+				ld_diag(L, v, "%g differs from %g, the sum of the "
 				     "points of the test's checks; give "
 				     "points on the test or on its checks, "
 				     "not both", given, sum);
-			path_pop(L, save);
+			ld_path_pop(L, save);
 		}
 		t->points = sum;
 	} else {
-		STR("points", as_points, points)
+		STR("points", ld_as_points, points)
 	}
 #undef STR
-	map_close(&m);
+	ld_map_close(&m);
 }
 
 /* Test names in file order, read ahead of the walk so that depends_on can
@@ -516,23 +516,23 @@ static void collect_names(struct loader *L, yaml_node_t *tests)
 
 	if (tests->type != YAML_SEQUENCE_NODE)
 		return;
-	L->nnames = seq_len(tests);
+	L->nnames = ld_seq_len(tests);
 	L->names = xcalloc(L->nnames + 1, sizeof(*L->names));
 	for (it = tests->data.sequence.items.start;
 	     it < tests->data.sequence.items.top; it++, i++) {
-		yaml_node_t *t = node_at(L, *it);
+		yaml_node_t *t = ld_node_at(L, *it);
 		yaml_node_pair_t *p;
 
 		if (t->type != YAML_MAPPING_NODE)
 			continue;
 		for (p = t->data.mapping.pairs.start;
 		     p < t->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = node_at(L, p->key);
-			yaml_node_t *v = node_at(L, p->value);
+			yaml_node_t *k = ld_node_at(L, p->key);
+			yaml_node_t *v = ld_node_at(L, p->value);
 
-			if (is_scalar(k) && !strcmp(sval(k), "name") &&
-			    is_scalar(v) && !is_null(v)) {
-				L->names[i] = xstrdup(sval(v));
+			if (ld_is_scalar(k) && !strcmp(ld_sval(k), "name") &&
+			    ld_is_scalar(v) && !ld_is_null(v)) {
+				L->names[i] = xstrdup(ld_sval(v));
 				break;
 			}
 		}
@@ -545,12 +545,12 @@ void load_tests(struct loader *L, yaml_node_t *n, struct spec *s)
 	size_t i = 0, cnt;
 
 	if (n->type != YAML_SEQUENCE_NODE) {
-		diag(L, n, "expected a list of tests, got %s", describe(L, n));
+		ld_diag(L, n, "expected a list of tests, got %s", ld_describe(L, n));
 		return;
 	}
-	cnt = seq_len(n);
+	cnt = ld_seq_len(n);
 	if (!cnt) {
-		diag(L, n, "expected at least one test, got an empty list");
+		ld_diag(L, n, "expected at least one test, got an empty list");
 		return;
 	}
 	collect_names(L, n);
@@ -558,9 +558,9 @@ void load_tests(struct loader *L, yaml_node_t *n, struct spec *s)
 	s->ntests = cnt;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
-		size_t save = path_index(L, i);
+		size_t save = ld_path_index(L, i);
 
-		load_test(L, node_at(L, *it), i, s);
-		path_pop(L, save);
+		load_test(L, ld_node_at(L, *it), i, s);
+		ld_path_pop(L, save);
 	}
 }

@@ -26,7 +26,7 @@
 
 /* ---- diagnostics -------------------------------------------------------- */
 
-void diag_add(struct spec_diags *ds, const char *file, int line,
+void ld_diag_add(struct spec_diags *ds, const char *file, int line,
 	      int column, const char *path, const char *msg)
 {
 	struct spec_diag *d;
@@ -46,14 +46,14 @@ static void diag_vmark(struct loader *L, const yaml_mark_t *m,
 	struct sbuf msg = SBUF_INIT;
 
 	sbuf_vaddf(&msg, fmt, ap);
-	diag_add(L->diags, L->file, (int)m->line + 1, (int)m->column + 1,
+	ld_diag_add(L->diags, L->file, (int)m->line + 1, (int)m->column + 1,
 		 sbuf_str(&L->path), sbuf_str(&msg));
 	sbuf_release(&msg);
 }
 
 /* A problem of node n, reported under the current key path. */
 __attribute__((format(printf, 3, 4)))
-void diag(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+void ld_diag(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -90,7 +90,7 @@ void spec_diags_release(struct spec_diags *ds)
 /* Report the problems of one file in file order: the walk visits keys in
  * schema order, which is not the order a reader fixes them in. Stable, so
  * several problems at one place keep the order they were found in. */
-void diags_sort(struct spec_diags *ds, size_t from)
+void ld_diags_sort(struct spec_diags *ds, size_t from)
 {
 	size_t i, j;
 
@@ -111,7 +111,7 @@ void diags_sort(struct spec_diags *ds, size_t from)
 
 /* ---- key paths ---------------------------------------------------------- */
 
-size_t path_key(struct loader *L, const char *key)
+size_t ld_path_key(struct loader *L, const char *key)
 {
 	size_t old = L->path.len;
 
@@ -121,7 +121,7 @@ size_t path_key(struct loader *L, const char *key)
 	return old;
 }
 
-size_t path_index(struct loader *L, size_t i)
+size_t ld_path_index(struct loader *L, size_t i)
 {
 	size_t old = L->path.len;
 
@@ -131,7 +131,7 @@ size_t path_index(struct loader *L, size_t i)
 
 /* A key chosen by the spec's author (a file name, a variable): quoted, so
  * that "files['a.txt']" does not read as two keys. */
-size_t path_name(struct loader *L, const char *name)
+size_t ld_path_name(struct loader *L, const char *name)
 {
 	size_t old = L->path.len;
 
@@ -141,7 +141,7 @@ size_t path_name(struct loader *L, const char *name)
 	return old;
 }
 
-void path_pop(struct loader *L, size_t old)
+void ld_path_pop(struct loader *L, size_t old)
 {
 	L->path.len = old;
 	if (L->path.buf)
@@ -150,62 +150,62 @@ void path_pop(struct loader *L, size_t old)
 
 /* ---- nodes -------------------------------------------------------------- */
 
-yaml_node_t *node_at(struct loader *L, int index)
+yaml_node_t *ld_node_at(struct loader *L, int index)
 {
 	return yaml_document_get_node(L->doc, index);
 }
 
-const char *sval(const yaml_node_t *n)
+const char *ld_sval(const yaml_node_t *n)
 {
 	return (const char *)n->data.scalar.value;
 }
 
-size_t slen(const yaml_node_t *n)
+size_t ld_slen(const yaml_node_t *n)
 {
 	return n->data.scalar.length;
 }
 
-size_t seq_len(const yaml_node_t *n)
+size_t ld_seq_len(const yaml_node_t *n)
 {
 	return (size_t)(n->data.sequence.items.top -
 			n->data.sequence.items.start);
 }
 
-bool is_scalar(const yaml_node_t *n)
+bool ld_is_scalar(const yaml_node_t *n)
 {
 	return n->type == YAML_SCALAR_NODE;
 }
 
-bool is_plain(const yaml_node_t *n)
+bool ld_is_plain(const yaml_node_t *n)
 {
-	return is_scalar(n) && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return ld_is_scalar(n) && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 }
 
 /* "key:" with nothing after it, "~" and "null" mean no value in YAML. */
-bool is_null(const yaml_node_t *n)
+bool ld_is_null(const yaml_node_t *n)
 {
 	const char *v;
 
-	if (!is_plain(n))
+	if (!ld_is_plain(n))
 		return false;
-	v = sval(n);
+	v = ld_sval(n);
 	return !*v || !strcmp(v, "~") || !strcmp(v, "null") ||
 	       !strcmp(v, "Null") || !strcmp(v, "NULL");
 }
 
 /* What a node is, for "got ..." in messages: "'fast'", "a list". Long or
  * multi-line values are shortened and escaped to stay on one line. */
-const char *describe(struct loader *L, const yaml_node_t *n)
+const char *ld_describe(struct loader *L, const yaml_node_t *n)
 {
 	sbuf_reset(&L->got);
 	if (n->type == YAML_SEQUENCE_NODE)
 		return "a list";
 	if (n->type == YAML_MAPPING_NODE)
 		return "a mapping";
-	if (is_null(n))
+	if (ld_is_null(n))
 		return "nothing";
 	sbuf_addc(&L->got, '\'');
-	sbuf_add_escaped(&L->got, sval(n), slen(n), 40, SBUF_ESC_NAMED);
+	sbuf_add_escaped(&L->got, ld_sval(n), ld_slen(n), 40, SBUF_ESC_NAMED);
 	sbuf_addc(&L->got, '\'');
 	return sbuf_str(&L->got);
 }
@@ -254,8 +254,8 @@ static void unknown_key(struct loader *L, const yaml_node_t *k,
 	size_t bestd = SIZE_MAX, i, limit;
 	struct sbuf list = SBUF_INIT;
 
-	if (!strcmp(key, "<<") && is_plain(k)) {
-		diag(L, k, "merge keys ('<<') are not supported; alias the "
+	if (!strcmp(key, "<<") && ld_is_plain(k)) {
+		ld_diag(L, k, "merge keys ('<<') are not supported; alias the "
 		     "whole value instead (limits: *name)");
 		return;
 	}
@@ -270,9 +270,9 @@ static void unknown_key(struct loader *L, const yaml_node_t *k,
 		sbuf_addf(&list, "%s%s", i ? ", " : "", allowed[i]);
 	}
 	if (best && bestd <= limit)
-		diag(L, k, "unknown key '%s'; did you mean '%s'?", key, best);
+		ld_diag(L, k, "unknown key '%s'; did you mean '%s'?", key, best);
 	else
-		diag(L, k, "unknown key '%s'; expected one of: %s", key,
+		ld_diag(L, k, "unknown key '%s'; expected one of: %s", key,
 		     sbuf_str(&list));
 	sbuf_release(&list);
 }
@@ -287,7 +287,7 @@ static bool key_allowed(const char *key, const char *const *allowed)
 	return false;
 }
 
-static void map_push(struct map *m, const char *key, yaml_node_t *k,
+static void map_push(struct ld_map *m, const char *key, yaml_node_t *k,
 		     yaml_node_t *v)
 {
 	ALLOC_GROW(m->pairs, m->n + 1, m->alloc);
@@ -298,7 +298,7 @@ static void map_push(struct map *m, const char *key, yaml_node_t *k,
 }
 
 /* Any earlier pair with this key, unknown keys included. */
-static const struct pair *map_seen(const struct map *m, const char *key)
+static const struct ld_pair *map_seen(const struct ld_map *m, const char *key)
 {
 	size_t i;
 
@@ -312,39 +312,39 @@ static const struct pair *map_seen(const struct map *m, const char *key)
  * and (when allowed is not NULL) unknown ones, and collect the rest. The
  * key path is that of n. Returns -1 with a diagnostic when n is not a
  * mapping; what says what was expected there. */
-int map_open(struct loader *L, yaml_node_t *n,
+int ld_map_open(struct loader *L, yaml_node_t *n,
 	     const char *const *allowed, const char *what,
-	     struct map *m)
+	     struct ld_map *m)
 {
 	yaml_node_pair_t *p;
 
 	memset(m, 0, sizeof(*m));
 	m->node = n;
 	if (n->type != YAML_MAPPING_NODE) {
-		diag(L, n, "expected %s, got %s", what, describe(L, n));
+		ld_diag(L, n, "expected %s, got %s", what, ld_describe(L, n));
 		return -1;
 	}
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
-		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
-		const struct pair *first;
+		yaml_node_t *k = ld_node_at(L, p->key), *v = ld_node_at(L, p->value);
+		const struct ld_pair *first;
 		const char *key;
 		size_t save;
 
 		if (!k || !v)
 			continue;
-		if (!is_scalar(k) || is_null(k)) {
-			diag(L, k, "expected a key, got %s", describe(L, k));
+		if (!ld_is_scalar(k) || ld_is_null(k)) {
+			ld_diag(L, k, "expected a key, got %s", ld_describe(L, k));
 			continue;
 		}
-		key = sval(k);
-		if (strlen(key) != slen(k)) {
-			diag(L, k, "a key must not contain a NUL byte");
+		key = ld_sval(k);
+		if (strlen(key) != ld_slen(k)) {
+			ld_diag(L, k, "a key must not contain a NUL byte");
 			continue;
 		}
-		save = allowed ? path_key(L, key) : path_name(L, key);
+		save = allowed ? ld_path_key(L, key) : ld_path_name(L, key);
 		if ((first = map_seen(m, key))) {
-			diag(L, k, "duplicate key '%s' (first at %d:%d)", key,
+			ld_diag(L, k, "duplicate key '%s' (first at %d:%d)", key,
 			     (int)first->k->start_mark.line + 1,
 			     (int)first->k->start_mark.column + 1);
 		} else if (allowed && !key_allowed(key, allowed)) {
@@ -356,12 +356,12 @@ int map_open(struct loader *L, yaml_node_t *n,
 		} else {
 			map_push(m, key, k, v);
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 	return 0;
 }
 
-const struct pair *map_pair(const struct map *m, const char *key)
+const struct ld_pair *ld_map_pair(const struct ld_map *m, const char *key)
 {
 	size_t i;
 
@@ -371,64 +371,64 @@ const struct pair *map_pair(const struct map *m, const char *key)
 	return NULL;
 }
 
-yaml_node_t *map_get(const struct map *m, const char *key)
+yaml_node_t *ld_map_get(const struct ld_map *m, const char *key)
 {
-	const struct pair *p = map_pair(m, key);
+	const struct ld_pair *p = ld_map_pair(m, key);
 
 	return p ? p->v : NULL;
 }
 
-void map_close(struct map *m)
+void ld_map_close(struct ld_map *m)
 {
 	free(m->pairs);
 	memset(m, 0, sizeof(*m));
 }
 
-void missing_key(struct loader *L, const struct map *m,
+void ld_missing_key(struct loader *L, const struct ld_map *m,
 		 const char *key)
 {
-	diag(L, m->node, "missing required key '%s'", key);
+	ld_diag(L, m->node, "missing required key '%s'", key);
 }
 
 /* Two keys that exclude each other: report at the later one. */
-void conflict(struct loader *L, const struct map *m, const char *a,
+void ld_conflict(struct loader *L, const struct ld_map *m, const char *a,
 	      const char *b, const char *why)
 {
-	const struct pair *pa = map_pair(m, a), *pb = map_pair(m, b);
-	const struct pair *later;
+	const struct ld_pair *pa = ld_map_pair(m, a), *pb = ld_map_pair(m, b);
+	const struct ld_pair *later;
 	size_t save;
 
 	if (!pa || !pb)
 		return;
 	later = pa->k->start_mark.index > pb->k->start_mark.index ? pa : pb;
-	save = path_key(L, later->key);
-	diag(L, later->k, "'%s' and '%s' exclude each other%s%s", a, b,
+	save = ld_path_key(L, later->key);
+	ld_diag(L, later->k, "'%s' and '%s' exclude each other%s%s", a, b,
 	     why ? "; " : "", why ? why : "");
-	path_pop(L, save);
+	ld_path_pop(L, save);
 }
 
 /* ---- scalars ------------------------------------------------------------ */
 
 /* A string value. Any scalar but null is one (YAML's 42 is the text
  * "42" here); NUL bytes are refused where the model keeps no length. */
-int as_str(struct loader *L, yaml_node_t *n, char **out)
+int ld_as_str(struct loader *L, yaml_node_t *n, char **out)
 {
-	if (!is_scalar(n) || is_null(n)) {
-		diag(L, n, "expected a string, got %s", describe(L, n));
+	if (!ld_is_scalar(n) || ld_is_null(n)) {
+		ld_diag(L, n, "expected a string, got %s", ld_describe(L, n));
 		return -1;
 	}
-	if (strlen(sval(n)) != slen(n)) {
-		diag(L, n, "a NUL byte cannot appear here");
+	if (strlen(ld_sval(n)) != ld_slen(n)) {
+		ld_diag(L, n, "a NUL byte cannot appear here");
 		return -1;
 	}
 	free(*out);
-	*out = xstrdup(sval(n));
+	*out = xstrdup(ld_sval(n));
 	return 0;
 }
 
 /* A hint or a description: a string, or a mapping from language names
  * (and `default`) to strings (model/spec.h, struct spec_langtext). */
-int as_text(struct loader *L, yaml_node_t *n, char **out,
+int ld_as_text(struct loader *L, yaml_node_t *n, char **out,
 	    struct spec_langtext **lt)
 {
 	yaml_node_pair_t *p;
@@ -437,37 +437,37 @@ int as_text(struct loader *L, yaml_node_t *n, char **out,
 	int rc = 0;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return as_str(L, n, out);
+		return ld_as_str(L, n, out);
 	t = xcalloc(1, sizeof(*t));
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
+		yaml_node_t *k = ld_node_at(L, p->key), *v = ld_node_at(L, p->value);
 		char *text = NULL;
 		const char *key, *c;
 		size_t i, save;
 
 		if (!k || !v)
 			continue;
-		if (!is_scalar(k) || is_null(k) || !*sval(k)) {
-			diag(L, k, "expected a language name, got %s", describe(L, k));
+		if (!ld_is_scalar(k) || ld_is_null(k) || !*ld_sval(k)) {
+			ld_diag(L, k, "expected a language name, got %s", ld_describe(L, k));
 			rc = -1;
 			continue;
 		}
-		key = sval(k);
+		key = ld_sval(k);
 		for (c = key; *c; c++)
 			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
 			      *c == '_' || *c == '+' || *c == '-'))
 				break;
-		save = path_key(L, key);
+		save = ld_path_key(L, key);
 		for (i = 0; i < t->n && strcmp(t->lang[i], key); i++)
 			;
 		if (*c) {
-			diag(L, k, "expected a language name like 'c' or 'python' (lowercase), "
+			ld_diag(L, k, "expected a language name like 'c' or 'python' (lowercase), "
 			     "or 'default'");
 			rc = -1;
 		} else if (i < t->n) {
-			diag(L, k, "duplicate key '%s'", key);
+			ld_diag(L, k, "duplicate key '%s'", key);
 			rc = -1;
-		} else if (as_str(L, v, &text) == 0) {
+		} else if (ld_as_str(L, v, &text) == 0) {
 			t->lang = xrealloc(t->lang, (t->n + 1) * sizeof(*t->lang));
 			t->text = xrealloc(t->text, (t->n + 1) * sizeof(*t->text));
 			t->lang[t->n] = xstrdup(key);
@@ -478,11 +478,11 @@ int as_text(struct loader *L, yaml_node_t *n, char **out,
 		} else {
 			rc = -1;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 	if (!t->n) {
 		if (rc == 0)
-			diag(L, n, "expected a string, or a mapping from language names to "
+			ld_diag(L, n, "expected a string, or a mapping from language names to "
 			     "strings");
 		spec_langtext_free(t);
 		return -1;
@@ -494,43 +494,43 @@ int as_text(struct loader *L, yaml_node_t *n, char **out,
 	return rc;
 }
 
-int as_nonempty(struct loader *L, yaml_node_t *n, char **out)
+int ld_as_nonempty(struct loader *L, yaml_node_t *n, char **out)
 {
-	if (is_scalar(n) && !is_null(n) && slen(n) == 0) {
-		diag(L, n, "expected a non-empty string, got ''");
+	if (ld_is_scalar(n) && !ld_is_null(n) && ld_slen(n) == 0) {
+		ld_diag(L, n, "expected a non-empty string, got ''");
 		return -1;
 	}
-	return as_str(L, n, out);
+	return ld_as_str(L, n, out);
 }
 
 /* A string that may hold any byte, NUL included (stdin, file content). */
-int as_bytes(struct loader *L, yaml_node_t *n, char **out,
+int ld_as_bytes(struct loader *L, yaml_node_t *n, char **out,
 	     size_t *len)
 {
-	if (!is_scalar(n) || is_null(n)) {
-		diag(L, n, "expected a string, got %s", describe(L, n));
+	if (!ld_is_scalar(n) || ld_is_null(n)) {
+		ld_diag(L, n, "expected a string, got %s", ld_describe(L, n));
 		return -1;
 	}
 	free(*out);
-	*out = xstrndup(sval(n), slen(n));
-	*len = slen(n);
+	*out = xstrndup(ld_sval(n), ld_slen(n));
+	*len = ld_slen(n);
 	return 0;
 }
 
-int as_bool_quiet(const yaml_node_t *n, bool *out)
+int ld_as_bool_quiet(const yaml_node_t *n, bool *out)
 {
 	static const char *const t[] = { "true", "True", "TRUE" };
 	static const char *const f[] = { "false", "False", "FALSE" };
 	size_t i;
 
-	if (!is_scalar(n))
+	if (!ld_is_scalar(n))
 		return -1;
 	for (i = 0; i < 3; i++) {
-		if (!strcmp(sval(n), t[i])) {
+		if (!strcmp(ld_sval(n), t[i])) {
 			*out = true;
 			return 0;
 		}
-		if (!strcmp(sval(n), f[i])) {
+		if (!strcmp(ld_sval(n), f[i])) {
 			*out = false;
 			return 0;
 		}
@@ -538,23 +538,23 @@ int as_bool_quiet(const yaml_node_t *n, bool *out)
 	return -1;
 }
 
-int as_bool(struct loader *L, yaml_node_t *n, bool *out)
+int ld_as_bool(struct loader *L, yaml_node_t *n, bool *out)
 {
-	if (!as_bool_quiet(n, out))
+	if (!ld_as_bool_quiet(n, out))
 		return 0;
-	diag(L, n, "expected true or false, got %s", describe(L, n));
+	ld_diag(L, n, "expected true or false, got %s", ld_describe(L, n));
 	return -1;
 }
 
 /* Keys like `sequential: true` that only say "check this". */
-int as_true(struct loader *L, yaml_node_t *n)
+int ld_as_true(struct loader *L, yaml_node_t *n)
 {
 	bool b;
 
-	if (as_bool(L, n, &b))
+	if (ld_as_bool(L, n, &b))
 		return -1;
 	if (!b) {
-		diag(L, n, "only 'true' is meaningful here; leave the check "
+		ld_diag(L, n, "only 'true' is meaningful here; leave the check "
 		     "out instead of setting it to false");
 		return -1;
 	}
@@ -580,13 +580,13 @@ static int parse_long(const char *s, long *out)
 	return 0;
 }
 
-int as_long(struct loader *L, yaml_node_t *n, long min, long max,
+int ld_as_long(struct loader *L, yaml_node_t *n, long min, long max,
 	    const char *what, long *out)
 {
 	long v;
 
-	if (!is_scalar(n) || parse_long(sval(n), &v) || v < min || v > max) {
-		diag(L, n, "expected %s, got %s", what, describe(L, n));
+	if (!ld_is_scalar(n) || parse_long(ld_sval(n), &v) || v < min || v > max) {
+		ld_diag(L, n, "expected %s, got %s", what, ld_describe(L, n));
 		return -1;
 	}
 	*out = v;
@@ -595,15 +595,15 @@ int as_long(struct loader *L, yaml_node_t *n, long min, long max,
 
 /* A number >= 0 such as points or a tolerance: decimal, maybe with a
  * fraction or exponent; no hex, inf or nan (strtod takes those). */
-int as_points(struct loader *L, yaml_node_t *n, double *out)
+int ld_as_points(struct loader *L, yaml_node_t *n, double *out)
 {
 	const char *s;
 	char *end;
 	double v;
 
-	if (!is_scalar(n) || is_null(n))
+	if (!ld_is_scalar(n) || ld_is_null(n))
 		goto bad;
-	s = sval(n);
+	s = ld_sval(n);
 	if (!*s || strspn(s, "0123456789+-.eE") != strlen(s))
 		goto bad;
 	errno = 0;
@@ -613,74 +613,74 @@ int as_points(struct loader *L, yaml_node_t *n, double *out)
 	*out = v;
 	return 0;
 bad:
-	diag(L, n, "expected a number >= 0, got %s", describe(L, n));
+	ld_diag(L, n, "expected a number >= 0, got %s", ld_describe(L, n));
 	return -1;
 }
 
-int as_duration(struct loader *L, yaml_node_t *n, int64_t *out)
+int ld_as_duration(struct loader *L, yaml_node_t *n, int64_t *out)
 {
 	int64_t ns;
 
-	if (!is_scalar(n) || util_parse_duration(sval(n), &ns)) {
-		diag(L, n, "expected a duration like '2s', got %s",
-		     describe(L, n));
+	if (!ld_is_scalar(n) || util_parse_duration(ld_sval(n), &ns)) {
+		ld_diag(L, n, "expected a duration like '2s', got %s",
+		     ld_describe(L, n));
 		return -1;
 	}
 	if (ns <= 0) {
-		diag(L, n, "expected a duration above zero, got %s",
-		     describe(L, n));
+		ld_diag(L, n, "expected a duration above zero, got %s",
+		     ld_describe(L, n));
 		return -1;
 	}
 	*out = ns;
 	return 0;
 }
 
-int as_size(struct loader *L, yaml_node_t *n, uint64_t *out)
+int ld_as_size(struct loader *L, yaml_node_t *n, uint64_t *out)
 {
 	uint64_t b;
 
-	if (!is_scalar(n) || util_parse_size(sval(n), &b)) {
-		diag(L, n, "expected a size like '64MiB', got %s",
-		     describe(L, n));
+	if (!ld_is_scalar(n) || util_parse_size(ld_sval(n), &b)) {
+		ld_diag(L, n, "expected a size like '64MiB', got %s",
+		     ld_describe(L, n));
 		return -1;
 	}
 	if (b == 0) {
-		diag(L, n, "expected a size above zero, got %s",
-		     describe(L, n));
+		ld_diag(L, n, "expected a size above zero, got %s",
+		     ld_describe(L, n));
 		return -1;
 	}
 	*out = b;
 	return 0;
 }
 
-int as_signal(struct loader *L, yaml_node_t *n, int *out)
+int ld_as_signal(struct loader *L, yaml_node_t *n, int *out)
 {
 	int sig;
 
-	if (!is_scalar(n) || (sig = util_signal_number(sval(n))) <= 0) {
-		diag(L, n, "expected a signal like 'SIGTERM', 'TERM' or 15, "
-		     "got %s", describe(L, n));
+	if (!ld_is_scalar(n) || (sig = util_signal_number(ld_sval(n))) <= 0) {
+		ld_diag(L, n, "expected a signal like 'SIGTERM', 'TERM' or 15, "
+		     "got %s", ld_describe(L, n));
 		return -1;
 	}
 	*out = sig;
 	return 0;
 }
 
-int as_role(struct loader *L, yaml_node_t *n, char **out)
+int ld_as_role(struct loader *L, yaml_node_t *n, char **out)
 {
-	if (!is_scalar(n) || is_null(n) || !role_valid(sval(n))) {
-		diag(L, n, "expected a process role like 'root', 'root.1', "
+	if (!ld_is_scalar(n) || ld_is_null(n) || !role_valid(ld_sval(n))) {
+		ld_diag(L, n, "expected a process role like 'root', 'root.1', "
 		     "'root.*', 'root.exit.2' or 'reaper', got %s",
-		     describe(L, n));
+		     ld_describe(L, n));
 		return -1;
 	}
 	free(*out);
-	*out = xstrdup(sval(n));
+	*out = xstrdup(ld_sval(n));
 	return 0;
 }
 
 /* A list of strings, NULL-terminated, as flags allow. */
-int as_str_list(struct loader *L, yaml_node_t *n, int flags,
+int ld_as_str_list(struct loader *L, yaml_node_t *n, int flags,
 		const char *what, char ***out)
 {
 	yaml_node_item_t *it;
@@ -688,9 +688,9 @@ int as_str_list(struct loader *L, yaml_node_t *n, int flags,
 	char **v;
 	int ret = 0;
 
-	if ((flags & LIST_SINGLE) && is_scalar(n) && !is_null(n)) {
+	if ((flags & LIST_SINGLE) && ld_is_scalar(n) && !ld_is_null(n)) {
 		v = xcalloc(2, sizeof(*v));
-		if (as_nonempty(L, n, &v[0])) {
+		if (ld_as_nonempty(L, n, &v[0])) {
 			free(v);
 			return -1;
 		}
@@ -698,26 +698,26 @@ int as_str_list(struct loader *L, yaml_node_t *n, int flags,
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE) {
-		diag(L, n, "expected %s, got %s", what, describe(L, n));
+		ld_diag(L, n, "expected %s, got %s", what, ld_describe(L, n));
 		return -1;
 	}
-	nr = seq_len(n);
+	nr = ld_seq_len(n);
 	if (!nr && !(flags & LIST_EMPTY)) {
-		diag(L, n, "expected %s, got an empty list", what);
+		ld_diag(L, n, "expected %s, got an empty list", what);
 		return -1;
 	}
 	v = xcalloc(nr + 1, sizeof(*v));
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
-		yaml_node_t *e = node_at(L, *it);
-		size_t save = path_index(L, i);
+		yaml_node_t *e = ld_node_at(L, *it);
+		size_t save = ld_path_index(L, i);
 
 		bool empty_ok = (flags & LIST_ARGS) ||
 				((flags & LIST_ARGV) && i > 0);
 
-		if (empty_ok ? as_str(L, e, &v[i]) : as_nonempty(L, e, &v[i]))
+		if (empty_ok ? ld_as_str(L, e, &v[i]) : ld_as_nonempty(L, e, &v[i]))
 			ret = -1;
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
 	if (ret) {
 		/* A failed item left a NULL inside: free by count. */
@@ -733,17 +733,17 @@ int as_str_list(struct loader *L, yaml_node_t *n, int flags,
 /* ---- files next to the spec --------------------------------------------- */
 
 /* A path inside the run's work dir: relative, without "..". */
-int as_work_path(struct loader *L, const yaml_node_t *k,
+int ld_as_work_path(struct loader *L, const yaml_node_t *k,
 		 const char *p)
 {
 	const char *s = p;
 
 	if (!*p) {
-		diag(L, k, "expected a file path, got ''");
+		ld_diag(L, k, "expected a file path, got ''");
 		return -1;
 	}
 	if (*p == '/') {
-		diag(L, k, "'%s' is absolute; paths here are relative to the "
+		ld_diag(L, k, "'%s' is absolute; paths here are relative to the "
 		     "run's work directory", p);
 		return -1;
 	}
@@ -751,7 +751,7 @@ int as_work_path(struct loader *L, const yaml_node_t *k,
 		size_t n = strcspn(s, "/");
 
 		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			diag(L, k, "'%s' contains '..'; paths here must stay "
+			ld_diag(L, k, "'%s' contains '..'; paths here must stay "
 			     "inside the run's work directory", p);
 			return -1;
 		}
@@ -763,7 +763,7 @@ int as_work_path(struct loader *L, const yaml_node_t *k,
 }
 
 /* Read a file named relative to the spec's directory. */
-int read_spec_file(struct loader *L, yaml_node_t *n, char **data,
+int ld_read_spec_file(struct loader *L, yaml_node_t *n, char **data,
 		   size_t *len)
 {
 	char *rel = NULL, *full;
@@ -771,10 +771,10 @@ int read_spec_file(struct loader *L, yaml_node_t *n, char **data,
 	struct stat st;
 	int fd, ret = -1;
 
-	if (as_nonempty(L, n, &rel))
+	if (ld_as_nonempty(L, n, &rel))
 		return -1;
 	if (rel[0] == '/') {
-		diag(L, n, "'%s' is absolute; name the file relative to the "
+		ld_diag(L, n, "'%s' is absolute; name the file relative to the "
 		     "spec's directory", rel);
 		free(rel);
 		return -1;
@@ -786,15 +786,15 @@ int read_spec_file(struct loader *L, yaml_node_t *n, char **data,
 				 strcmp(L->dir, "/") ? "/" : "", rel);
 	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st)) {
-		diag(L, n, "cannot read '%s': %s", full, strerror(errno));
+		ld_diag(L, n, "cannot read '%s': %s", full, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		diag(L, n, "cannot read '%s': not a regular file", full);
+		ld_diag(L, n, "cannot read '%s': not a regular file", full);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > SPEC_FILE_MAX) {
-		diag(L, n, "'%s' is larger than 64 MiB", full);
+		ld_diag(L, n, "'%s' is larger than 64 MiB", full);
 		goto out;
 	}
 	for (;;) {
@@ -805,7 +805,7 @@ int read_spec_file(struct loader *L, yaml_node_t *n, char **data,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			diag(L, n, "cannot read '%s': %s", full,
+			ld_diag(L, n, "cannot read '%s': %s", full,
 			     strerror(errno));
 			goto out;
 		}
@@ -814,7 +814,7 @@ int read_spec_file(struct loader *L, yaml_node_t *n, char **data,
 		sb.len += (size_t)r;
 		sb.buf[sb.len] = '\0';
 		if (sb.len > SPEC_FILE_MAX) {
-			diag(L, n, "'%s' is larger than 64 MiB", full);
+			ld_diag(L, n, "'%s' is larger than 64 MiB", full);
 			goto out;
 		}
 	}
@@ -837,7 +837,7 @@ out:
  * like a misspelt placeholder ("{pdi:root}"), which is an error. When
  * plain is given, it receives the text with each placeholder replaced by
  * "1" and "{{" by "{" - what a regex looks like once expanded. */
-int scan_placeholders(struct loader *L, yaml_node_t *n,
+int ld_scan_placeholders(struct loader *L, yaml_node_t *n,
 		      const char *text, bool *has, struct sbuf *plain)
 {
 	struct role_token tok;
@@ -856,16 +856,16 @@ int scan_placeholders(struct loader *L, yaml_node_t *n,
 				sbuf_addc(plain, '{');
 			continue;
 		case ROLE_TOK_BAD_NAME:
-			diag(L, n, "unknown placeholder '{%.*s:'; expected "
+			ld_diag(L, n, "unknown placeholder '{%.*s:'; expected "
 			     "pid, ppid, status, comm or nforks (write '{{' "
 			     "for a literal '{')", (int)tok.nlen, tok.name);
 			return -1;
 		case ROLE_TOK_BAD_OPEN:
-			diag(L, n, "placeholder '{%.*s:' has no closing '}'",
+			ld_diag(L, n, "placeholder '{%.*s:' has no closing '}'",
 			     (int)tok.nlen, tok.name);
 			return -1;
 		case ROLE_TOK_BAD_ROLE:
-			diag(L, n, "placeholder '{%.*s:%.*s}' names no process "
+			ld_diag(L, n, "placeholder '{%.*s:%.*s}' names no process "
 			     "role; expected a role like 'root' or 'root.1'",
 			     (int)tok.nlen, tok.name, (int)tok.alen, tok.arg);
 			ret = -1;
@@ -884,42 +884,42 @@ int scan_placeholders(struct loader *L, yaml_node_t *n,
 int load_range(struct loader *L, yaml_node_t *n, long *min, long *max)
 {
 	static const char *const keys[] = { "min", "max", NULL };
-	struct map m;
+	struct ld_map m;
 	yaml_node_t *v;
 	size_t save;
 	int ret = 0;
 
-	if (is_scalar(n)) {
-		if (as_long(L, n, 0, LONG_MAX, "an integer >= 0 or "
+	if (ld_is_scalar(n)) {
+		if (ld_as_long(L, n, 0, LONG_MAX, "an integer >= 0 or "
 			    "{min: N, max: N}", min))
 			return -1;
 		*max = *min;
 		return 0;
 	}
-	if (map_open(L, n, keys, "an integer >= 0 or {min: N, max: N}", &m))
+	if (ld_map_open(L, n, keys, "an integer >= 0 or {min: N, max: N}", &m))
 		return -1;
 	*min = 0;
 	*max = LONG_MAX;
-	if (!map_get(&m, "min") && !map_get(&m, "max")) {
-		diag(L, n, "give min, max or both");
+	if (!ld_map_get(&m, "min") && !ld_map_get(&m, "max")) {
+		ld_diag(L, n, "give min, max or both");
 		ret = -1;
 	}
-	if ((v = map_get(&m, "min"))) {
-		save = path_key(L, "min");
-		if (as_long(L, v, 0, LONG_MAX, "an integer >= 0", min))
+	if ((v = ld_map_get(&m, "min"))) {
+		save = ld_path_key(L, "min");
+		if (ld_as_long(L, v, 0, LONG_MAX, "an integer >= 0", min))
 			ret = -1;
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	if ((v = map_get(&m, "max"))) {
-		save = path_key(L, "max");
-		if (as_long(L, v, 0, LONG_MAX, "an integer >= 0", max))
+	if ((v = ld_map_get(&m, "max"))) {
+		save = ld_path_key(L, "max");
+		if (ld_as_long(L, v, 0, LONG_MAX, "an integer >= 0", max))
 			ret = -1;
 		else if (*max < *min) {
-			diag(L, v, "max %ld is less than min %ld", *max, *min);
+			ld_diag(L, v, "max %ld is less than min %ld", *max, *min);
 			ret = -1;
 		}
-		path_pop(L, save);
+		ld_path_pop(L, save);
 	}
-	map_close(&m);
+	ld_map_close(&m);
 	return ret;
 }

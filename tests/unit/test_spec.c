@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "load/lang.h"
 #include "load/spec.h"
 
 #define BAD_SPECS "tests/bad_specs"
@@ -1136,6 +1137,100 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------ */
 
+/* ---- the language table (languages.yaml) ---- */
+
+static char *lang_bad(const char *yaml)
+{
+	char *path = write_file("languages.yaml", yaml);
+	struct lang_table *t = lang_table_load(path, &diags);
+	char *msgs = format_diags(&diags), *p;
+	struct sbuf out = SBUF_INIT;
+	size_t n = strlen(tmpdir);
+
+	ck_assert_msg(t == NULL, "a bad language table loaded");
+	for (p = msgs; *p;) {
+		if (!strncmp(p, tmpdir, n)) {
+			sbuf_adds(&out, "DIR");
+			p += n;
+		} else {
+			sbuf_addc(&out, *p++);
+		}
+	}
+	free(msgs);
+	free(path);
+	spec_diags_release(&diags);
+	return sbuf_detach(&out, NULL);
+}
+
+#define ck_assert_lang_error(yaml, expected)                             \
+	do {                                                              \
+		char *got_ = lang_bad(yaml);                              \
+		ck_assert_str_eq(got_, expected);                         \
+		free(got_);                                               \
+	} while (0)
+
+START_TEST(test_lang_table)
+{
+	char *path = write_file("languages.yaml",
+		"languages:\n"
+		"  - name: c\n"
+		"    source: \"{id}.c\"\n"
+		"  - name: python\n"
+		"    source: \"{id}.py\"\n"
+		"    run: [python3, \"{id}.py\", \"\"]\n"
+		"    env: {PYTHONDONTWRITEBYTECODE: \"1\"}\n");
+	struct lang_table *t = lang_table_load(path, &diags);
+	const struct lang *py;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(diags.nr, 0);
+	ck_assert_uint_eq(t->n, 2);
+	py = lang_find(t, "python");
+	ck_assert_ptr_nonnull(py);
+	ck_assert_int_eq(py->line, 4);
+	ck_assert_str_eq(py->run[1], "{id}.py");
+	ck_assert_str_eq(py->run[2], "");
+	ck_assert_ptr_null(py->run[3]);
+	ck_assert_uint_eq(py->nenv, 1);
+	ck_assert_str_eq(py->env[0].name, "PYTHONDONTWRITEBYTECODE");
+	ck_assert_str_eq(py->env[0].value, "1");
+	lang_table_free(t);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_lang_table_errors)
+{
+	ck_assert_lang_error("languages:\n  - name: c\n    sourse: \"{id}.c\"\n",
+		"DIR/languages.yaml:3:5: languages[0].sourse: unknown key 'sourse'; "
+		"did you mean 'source'?\n");
+	ck_assert_lang_error("languages:\n  - name: c\n    source: x.c\n    name: d\n",
+		"DIR/languages.yaml:3:13: languages[0].source: expected a file name in "
+		"the submission's top dir that contains {id}, like \"{id}.py\"\n"
+		"DIR/languages.yaml:4:5: languages[0].name: duplicate key 'name' "
+		"(first at 2:5)\n");
+	ck_assert_lang_error("languages:\n  - {name: c, source: \"{id}.c\"}\n"
+			     "  - {name: c, source: \"{id}.cc\"}\n",
+		"DIR/languages.yaml:3:5: languages[1]: language 'c' is already "
+		"defined (line 2)\n");
+	ck_assert_lang_error("languages:\n  - name: C\n",
+		"DIR/languages.yaml:2:5: languages[0]: missing required key 'source'\n"
+		"DIR/languages.yaml:2:11: languages[0].name: a language name is "
+		"lowercase letters, digits, '_', '+' or '-', got 'C'\n");
+	ck_assert_lang_error("languages: []\n",
+		"DIR/languages.yaml:1:12: languages: expected a non-empty list of "
+		"languages, got an empty list\n");
+	ck_assert_lang_error("languages:\n  - name: c\n    source: \"{id}.c\"\n"
+			     "    run: []\n    env: {\"A=B\": x}\n",
+		"DIR/languages.yaml:4:10: languages[0].run: expected a non-empty list "
+		"of strings, like [python3, \"{id}.py\"], got an empty list\n"
+		"DIR/languages.yaml:5:11: languages[0].env.A=B: expected NAME: value, "
+		"with no '=' in NAME\n");
+	ck_assert_lang_error("", "DIR/languages.yaml:1:1: the file is empty; expected "
+			     "a mapping with the key 'languages'\n");
+}
+END_TEST
+
 static Suite *spec_suite(void)
 {
 	Suite *s = suite_create("spec");
@@ -1164,6 +1259,8 @@ static Suite *spec_suite(void)
 	tcase_add_test(tc, test_after);
 	tcase_add_test(tc, test_inline_errors);
 	tcase_add_test(tc, test_format_examples);
+	tcase_add_test(tc, test_lang_table);
+	tcase_add_test(tc, test_lang_table_errors);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(bc, setup, teardown);
