@@ -816,6 +816,7 @@ static int drain(struct stream *s)
 {
 	char chunk[65536];
 	ssize_t n = read(s->fd, chunk, sizeof(chunk));
+	size_t keep = 0;
 
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN;
@@ -823,8 +824,7 @@ static int drain(struct stream *s)
 		return 0;
 	*s->total += (uint64_t)n;
 	if (s->buf->len < s->capture) {
-		size_t keep = (size_t)n;
-
+		keep = (size_t)n;
 		if (keep > s->capture - s->buf->len)
 			keep = (size_t)(s->capture - s->buf->len);
 		sbuf_add(s->buf, chunk, keep);
@@ -833,7 +833,7 @@ static int drain(struct stream *s)
 	}
 	/* Past the capture, keep the end: between RUN_TAIL_MAX and twice
 	 * that, moved down once it is full. */
-	sbuf_add(s->tail, chunk, (size_t)n);
+	sbuf_add(s->tail, chunk + keep, (size_t)n - keep);
 	if (s->tail->len > 2 * RUN_TAIL_MAX) {
 		memmove(s->tail->buf, s->tail->buf + s->tail->len - RUN_TAIL_MAX, RUN_TAIL_MAX);
 		s->tail->len = RUN_TAIL_MAX;

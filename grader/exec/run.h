@@ -123,9 +123,10 @@ struct run_result {
 	struct sbuf out, err;     /* captured, at most limits.capture each */
 	uint64_t out_total, err_total;
 	struct sbuf out_tail, err_tail; /* when a stream went past capture:
-	                             its last RUN_TAIL_MAX bytes or more
-	                             (where a compiler says why it failed);
-	                             empty otherwise */
+	                             its last RUN_TAIL_MAX bytes or more of
+	                             what came after the capture (where a
+	                             compiler says why it failed); empty
+	                             otherwise */
 	struct tree *tree;        /* always set; tree->traced tells if real */
 	/* With a schedule: its holds in the order they ended (the first
 	 * RUN_HOLDS_MAX), how many there were, and their total time. */

@@ -82,12 +82,15 @@ bool grade_selected(const char *const *only, const char *id)
 }
 
 
-static void copy_stream(struct result_stream *dst, struct sbuf *src, uint64_t total)
+static void copy_stream(struct result_stream *dst, struct sbuf *src, struct sbuf *tail,
+			uint64_t total)
 {
 	dst->len = src->len;
 	dst->data = sbuf_detach(src, NULL);
 	dst->total = total;
 	dst->truncated = total > dst->len;
+	if (dst->truncated && tail->len)
+		dst->tail = sbuf_detach(tail, &dst->tail_len);
 }
 
 /* Build the exercise in dir. Returns 0 when built; fills ex on failure.
@@ -504,8 +507,8 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 		c->hint = xstrdup("a program that is cut short by a limit, or killed by a "
 				  "signal, fails the test: see what it was doing when it ended");
 	}
-	copy_stream(&rt->out, &res.out, res.out_total);
-	copy_stream(&rt->err, &res.err, res.err_total);
+	copy_stream(&rt->out, &res.out, &res.out_tail, res.out_total);
+	copy_stream(&rt->err, &res.err, &res.err_tail, res.err_total);
 	rt->tree = res.tree;
 	res.tree = NULL;
 	run_result_release(&res);

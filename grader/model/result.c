@@ -63,7 +63,9 @@ void result_test_release(struct result_test *t)
 	free(t->stdin_text);
 	free(t->verdict_text);
 	free(t->out.data);
+	free(t->out.tail);
 	free(t->err.data);
+	free(t->err.tail);
 	for (i = 0; i < t->nchecks; i++)
 		check_release(&t->checks[i]);
 	free(t->checks);

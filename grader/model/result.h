@@ -83,6 +83,11 @@ struct result_stream {
 	size_t len;          /* captured length */
 	uint64_t total;      /* bytes the program wrote to the stream */
 	bool truncated;      /* total > len */
+	char *tail;          /* when truncated: the stream's last bytes, past
+	                        the capture (64 to 128 KiB, NUL-terminated):
+	                        where a traceback says why; NULL otherwise.
+	                        Checks judge data, people read the tail too */
+	size_t tail_len;
 };
 
 struct result_test {

@@ -195,12 +195,21 @@ void report_lines(struct sbuf *out, const char *text, const char *indent,
 			  total - shown, total - shown == 1 ? "" : "s");
 }
 
-void report_stream_label(struct sbuf *out, const char *name, const struct result_stream *s)
+void report_stream_end(struct sbuf *out, const char *name, const struct result_stream *s,
+		       const char **text, size_t *len)
 {
 	sbuf_adds(out, name);
-	if (s->truncated)
+	*text = s->data ? s->data : "";
+	*len = s->data ? s->len : 0;
+	if (s->truncated && s->tail && s->tail_len) {
+		*text = s->tail;
+		*len = s->tail_len;
+		sbuf_addf(out, " (the last %zu of %llu bytes)", s->tail_len,
+			  (unsigned long long)s->total);
+	} else if (s->truncated) {
 		sbuf_addf(out, " (the first %zu of %llu bytes)", s->len,
 			  (unsigned long long)s->total);
+	}
 }
 
 void report_cut_bytes(struct sbuf *sb, size_t max, const char *note)

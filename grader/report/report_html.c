@@ -843,9 +843,11 @@ static void html_test(struct sbuf *o, const struct result_test *t,
 			  t->stdin_text, strlen(t->stdin_text), false, false);
 	if (failed && t->err.len) {
 		struct sbuf label = SBUF_INIT;
+		const char *text;
+		size_t len;
 
-		report_stream_label(&label, "stderr", &t->err);
-		pre_block(o, sbuf_str(&label), t->err.data, t->err.len, false, true);
+		report_stream_end(&label, "stderr", &t->err, &text, &len);
+		pre_block(o, sbuf_str(&label), text, len, false, true);
 		sbuf_release(&label);
 	}
 	if (t->nchecks) {

@@ -70,6 +70,8 @@ static json_object *stream_json(const struct result_stream *s, const struct tree
 					s->data ? s->len : 0));
 	put(o, "bytes", json_object_new_uint64(s->total));
 	put(o, "truncated", json_object_new_boolean(s->truncated));
+	if (s->truncated && s->tail)
+		put(o, "tail", report_json_strn(s->tail, s->tail_len));
 	put(o, "writers", writers_json(s, t, fd));
 	put(o, "writers_capped", json_object_new_boolean(t && t->writes_capped));
 	return o;

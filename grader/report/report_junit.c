@@ -124,6 +124,16 @@ static void stream(struct sbuf *out, const struct result_test *t,
 	add_capped(out, s->data, s->len, STREAM_CAP);
 	if (out->buf[out->len - 1] != '\n')
 		sbuf_addc(out, '\n');
+	if (s->truncated && s->tail && s->tail_len) {
+		size_t n = s->tail_len > STREAM_CAP ? STREAM_CAP : s->tail_len;
+
+		sbuf_adds(out, "----- ");
+		report_cleans(out, t->name ? t->name : "?", CLEAN_XML);
+		sbuf_addf(out, ": %s, its last %zu bytes -----\n", which, n);
+		add_capped(out, s->tail + s->tail_len - n, n, STREAM_CAP);
+		if (out->buf[out->len - 1] != '\n')
+			sbuf_addc(out, '\n');
+	}
 }
 
 static void suite(struct sbuf *out, const struct result *r,

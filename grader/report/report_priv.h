@@ -45,9 +45,12 @@ void report_lines(struct sbuf *out, const char *text, const char *indent,
 /* Cut clean text in sb to at most max bytes at a character boundary,
  * appending note (which may be NULL) when it cut. */
 void report_cut_bytes(struct sbuf *sb, size_t max, const char *note);
-/* "stderr", or "stderr (the first N of M bytes)" when s was cut: the
- * label of a captured stream's block, the same in every writer. */
-void report_stream_label(struct sbuf *out, const char *name, const struct result_stream *s);
+/* The end of a captured stream, as every writer shows it: *text and
+ * *len the bytes to show (the tail kept past the capture when there is
+ * one, else the capture), and its label in out: "stderr", or "stderr (the
+ * last N of M bytes)" / "(the first N of M bytes)" when s was cut. */
+void report_stream_end(struct sbuf *out, const char *name, const struct result_stream *s,
+		       const char **text, size_t *len);
 
 /* JSON values: NULL becomes null; strings are cleaned as CLEAN_UTF8. */
 json_object *report_json_str(const char *s);

@@ -226,10 +226,11 @@ void report_test_details(struct sbuf *out, const struct result_test *t,
 	 * end says the most; a cut says how much was not kept. */
 	if (failed && t->err.len) {
 		struct sbuf label = SBUF_INIT;
+		const char *text;
+		size_t len;
 
-		report_stream_label(&label, "stderr", &t->err);
-		add_block(out, indent, sbuf_str(&label), t->err.data, t->err.len,
-			  STDERR_LINES, true);
+		report_stream_end(&label, "stderr", &t->err, &text, &len);
+		add_block(out, indent, sbuf_str(&label), text, len, STDERR_LINES, true);
 		sbuf_release(&label);
 	}
 	/* Causes before consequences: a check that follows from another

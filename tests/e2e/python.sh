@@ -90,6 +90,28 @@ check "SyntaxError: the report says the file does not build" grep -q 'ex02.py do
 check "SyntaxError: the report shows the interpreter's message and line" \
 	sh -c 'grep -q "File \"ex02.py\", line 3" "$1" && grep -q "SyntaxError" "$1"' - "$tmp/syntax.txt"
 
+# A traceback after a flood of stderr (past the 1 MiB capture): the text
+# and HTML reports show the end of the stream, where the traceback is,
+# and say how much of it that is; the JSON keeps it as the stream's tail.
+mkdir "$tmp/flood"
+cat >"$tmp/flood/ex02.py" <<'PYEOF'
+import sys
+for i in range(40000):
+    sys.stderr.write("warning %d: nothing to see here\n" % i)
+raise RuntimeError("the real cause, after 1.3 MB of noise")
+PYEOF
+"$GRADER" run --only ex02 --format text --format json="$tmp/flood.json" \
+	--format html="$tmp/flood.html" "$tmp/flood" >"$tmp/flood.txt" 2>&1
+check "flooded stderr: the text report shows the traceback at its end" \
+	grep -q 'RuntimeError: the real cause, after 1.3 MB of noise' "$tmp/flood.txt"
+check "flooded stderr: ... and says it shows the last bytes of the stream" \
+	grep -Eq 'stderr \(the last [0-9]+ of [0-9]+ bytes\):' "$tmp/flood.txt"
+tail=$(jq -r '[.exercises[0].tests[].stderr.tail // empty | select(test("the real cause"))] | length' "$tmp/flood.json")
+check "flooded stderr: the JSON stream's tail holds the traceback (got $tail tests)" \
+	test "${tail:-0}" -gt 0
+check "flooded stderr: the HTML report shows the traceback" \
+	grep -q 'RuntimeError: the real cause' "$tmp/flood.html"
+
 # The tree names the student's program, not the interpreter running it.
 mkdir "$tmp/name"
 cp tests/mutants/ex17-subprocess-run.py "$tmp/name/ex17.py"
