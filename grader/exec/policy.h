@@ -72,10 +72,18 @@ const struct policy_row *policy_rows(size_t *n);
  * NULL when out of range (a filter of the student's own). */
 const struct policy_row *policy_row(unsigned index);
 
-/* Build the filter for a level (1, 2 or 3): report true gives the
- * reporting variant. Returns 0, or -1 with e set (libseccomp missing a
- * piece, or more than POLICY_BPF_MAX instructions). */
-int policy_build(struct policy_bpf *out, int level, bool report, struct err *e);
+/* policy_build() flags */
+enum {
+	POLICY_REPORT = 1,   /* the reporting variant (traced runs) */
+	POLICY_OBSERVE = 2,  /* with the observed rows: the tracer stops every
+	                        write to 1 and 2; reporting variant only (a
+	                        test with `writers: false` goes without) */
+};
+
+/* Build the filter for a level (1, 2 or 3), the variant flags say.
+ * Returns 0, or -1 with e set (libseccomp missing a piece, or more than
+ * POLICY_BPF_MAX instructions). */
+int policy_build(struct policy_bpf *out, int level, unsigned flags, struct err *e);
 
 /* In the root, between fork and exec: PR_SET_NO_NEW_PRIVS, then the
  * filter. Async-signal-safe. Returns 0 or -errno (0 for an unbuilt one:

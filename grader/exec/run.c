@@ -208,7 +208,8 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 	/* Last, since it refuses ptrace: the seccomp policy (policy.h),
 	 * built before the fork. */
 	if (s->policy) {
-		int r = policy_install(s->trace ? &s->bpf_report : &s->bpf_quiet);
+		int r = policy_install(!s->trace ? &s->bpf_quiet :
+				       req->no_writers ? &s->bpf_unobserved : &s->bpf_report);
 
 		if (r < 0)
 			child_fail(xfd, STAGE_POLICY, -r);
@@ -450,7 +451,7 @@ struct run_session {
 struct sreq {
 	struct spec_limits limits;
 	uint64_t schedule;
-	uint32_t argc, envc, has_prog, has_tmp, len;
+	uint32_t argc, envc, has_prog, has_tmp, len, no_writers;
 };
 
 enum sfd { SFD_IN, SFD_OUT, SFD_ERR, SFD_EV, SFD_XERR, SFD_N };
@@ -614,6 +615,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 		req.cwd = pa.cwd;
 		req.limits = rq.limits;
 		req.schedule = rq.schedule;
+		req.no_writers = rq.no_writers != 0;
 		req.sbx = s;
 		memset(&p, -1, sizeof(p));
 		p.in[0] = fds[SFD_IN];
@@ -733,6 +735,7 @@ static int session_send(struct run_session *ss, const struct run_request *req,
 	memset(&rq, 0, sizeof(rq));
 	rq.limits = req->limits;
 	rq.schedule = req->schedule;
+	rq.no_writers = req->no_writers;
 	off = add_str(buf, off, pa->exec);
 	off = add_str(buf, off, pa->cwd);
 	if (pa->prog) {

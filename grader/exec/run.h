@@ -99,6 +99,9 @@ struct run_request {
 	                             the tracer holds processes at forks and
 	                             exits as it says, within
 	                             run_sched_budget(); 0: natural */
+	bool no_writers;          /* traced: writes to 1 and 2 do not stop
+	                             (the policy without its observed rows):
+	                             no attribution, no cost per write */
 };
 
 /* One hold of an explored schedule, as the tracer reported it. */

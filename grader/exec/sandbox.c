@@ -1037,8 +1037,10 @@ static void probe_confinement(struct sbx *s)
 	int status, abi = s->level == SBX_L3 ? landlock_abi() : 0;
 	pid_t pid;
 
-	s->policy = policy_build(&s->bpf_report, (int)s->level, true, &e) == 0 &&
-		    policy_build(&s->bpf_quiet, (int)s->level, false, &e) == 0;
+	s->policy = policy_build(&s->bpf_report, (int)s->level,
+				 POLICY_REPORT | POLICY_OBSERVE, &e) == 0 &&
+		    policy_build(&s->bpf_unobserved, (int)s->level, POLICY_REPORT, &e) == 0 &&
+		    policy_build(&s->bpf_quiet, (int)s->level, 0, &e) == 0;
 	if (!s->policy)
 		add_weaker(s, e.msg, 0);
 	pid = fork();
@@ -1066,7 +1068,7 @@ static void probe_confinement(struct sbx *s)
 	if (abi && (WEXITSTATUS(status) & 2))
 		abi = 0;
 	if (!s->policy)
-		s->bpf_report.len = s->bpf_quiet.len = 0;
+		s->bpf_report.len = s->bpf_unobserved.len = s->bpf_quiet.len = 0;
 	s->landlock_abi = abi;
 	if (s->level == SBX_L3 && !abi)
 		add_weaker(s, "Landlock is not available: student code can read "

@@ -85,6 +85,8 @@ struct sbx {
 	bool policy;          /* the seccomp policy (policy.h) is installed
 	                         in student code */
 	struct policy_bpf bpf_report; /* the policy for traced runs ... */
+	struct policy_bpf bpf_unobserved; /* ... for traced runs that do not
+	                                 attribute writes (no_writers) ... */
 	struct policy_bpf bpf_quiet;  /* ... and for untraced ones */
 };
 

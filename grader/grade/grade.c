@@ -414,6 +414,7 @@ static int run_test(const struct spec *s, const struct lang *lang, const struct 
 	/* Room for the schedule's holds (run.h): twice the budget, since the
 	 * helper works the budget out from the wall limit it is given. */
 	req.schedule = schedule;
+	req.no_writers = t->no_writers;
 	if (schedule)
 		req.limits.wall_ns += 2 * run_sched_budget(&req.limits);
 	req.sbx = o->sbx;

@@ -21,7 +21,7 @@ static const char *const test_keys[] = {
 	"name", "description", "points", "command", "shell", "args", "stdin",
 	"stdin_file", "files", "env", "limits", "timeout", "exit", "signal",
 	"stdout", "stderr", "output_files", "tree", "hint", "depends_on",
-	"hidden", "visibility", "explore", "timing_failure", NULL
+	"hidden", "visibility", "explore", "timing_failure", "writers", NULL
 };
 
 static void load_command(struct loader *L, const struct ld_map *m,
@@ -471,6 +471,14 @@ static void load_test(struct loader *L, yaml_node_t *n, size_t index,
 		save = ld_path_key(L, "explore");
 		if (!ld_as_bool(L, v, &explore))
 			t->explore = explore ? SPEC_EXPLORE_YES : SPEC_EXPLORE_NO;
+		ld_path_pop(L, save);
+	}
+	if ((v = ld_map_get(&m, "writers"))) {
+		bool writers = true;
+
+		save = ld_path_key(L, "writers");
+		if (!ld_as_bool(L, v, &writers))
+			t->no_writers = !writers;
 		ld_path_pop(L, save);
 	}
 	if ((v = ld_map_get(&m, "timing_failure"))) {

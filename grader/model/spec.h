@@ -268,6 +268,9 @@ struct spec_test {
 	struct spec_langtext *description_lang;
 	enum spec_explore explore;   /* `explore:`; grade.c's explore loop */
 	enum spec_timing_failure timing_failure; /* `timing_failure:` */
+	bool no_writers;     /* `writers: false`: writes are not attributed
+	                        (run.h no_writers); process: checks select
+	                        lines by their leading pid */
 	int line, column;
 };
 

@@ -77,10 +77,10 @@ START_TEST(test_build)
 	int level;
 
 	for (level = 1; level <= 3; level++) {
-		ck_assert_int_eq(policy_build(b, level, true, &e), 0);
+		ck_assert_int_eq(policy_build(b, level, POLICY_REPORT | POLICY_OBSERVE, &e), 0);
 		ck_assert_uint_gt(b->len, 10);
 		ck_assert_uint_lt(b->len, POLICY_BPF_MAX);
-		ck_assert_int_eq(policy_build(b, level, false, &e), 0);
+		ck_assert_int_eq(policy_build(b, level, 0, &e), 0);
 		ck_assert_uint_gt(b->len, 10);
 	}
 	b->len = 0;
@@ -103,7 +103,7 @@ static void child_probes(int level, int out)
 	char c = 'x';
 	struct err e;
 
-	if (!b || policy_build(b, level, false, &e) < 0 || policy_install(b) < 0)
+	if (!b || policy_build(b, level, 0, &e) < 0 || policy_install(b) < 0)
 		_exit(2);
 #define TRY(i, call) do { errno = 0; r = (call); res[i] = r < 0 ? errno : 0; } while (0)
 	TRY(P_GETPID, getpid());

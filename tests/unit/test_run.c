@@ -126,6 +126,7 @@ struct env_run {
 	struct spec_limits limits;
 	struct run_result res;
 	struct run_session *session;
+	bool no_writers;          /* the next runs' run_request.no_writers */
 };
 
 static void run_argv(struct env_run *r, const char *stdin_data, size_t stdin_len,
@@ -144,6 +145,7 @@ static void run_argv(struct env_run *r, const char *stdin_data, size_t stdin_len
 	req.limits = r->limits;
 	req.sbx = &r->sbx;
 	req.session = r->session;
+	req.no_writers = r->no_writers;
 	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
 	/* The heart of every runner test: nothing it started lives on. */
 	ck_assert_int_eq(count_marked(), 0);
@@ -293,6 +295,18 @@ START_TEST(test_write_attribution)
 	prepare(&r, _i, false);
 	run_fixture(&r, NULL, 0, "interleave", "10", NULL);
 	ck_assert_str_eq(sbuf_str(&r.res.out), sbuf_str(&want));
+	ck_assert_uint_eq(r.res.tree->nwrites, 0);
+	done(&r);
+
+	/* Traced with no_writers (a spec's `writers: false`): the tree is
+	 * there, no write is attributed. */
+	prepare(&r, _i, true);
+	r.no_writers = true;
+	run_fixture(&r, NULL, 0, "interleave", "10", NULL);
+	ck_assert_int_eq(r.res.verdict, VERDICT_EXITED);
+	ck_assert_str_eq(sbuf_str(&r.res.out), sbuf_str(&want));
+	ck_assert(r.res.tree->traced);
+	ck_assert_uint_eq(r.res.tree->nprocs, 2);
 	ck_assert_uint_eq(r.res.tree->nwrites, 0);
 	done(&r);
 	sbuf_release(&want);

@@ -322,7 +322,8 @@ static const char FULL[] =
 	"    command: [./ex99, a b]\n"
 	"    exit: {status: 0}\n"
 	"    depends_on: [first, second]\n"
-	"    visibility: visible\n";
+	"    visibility: visible\n"
+	"    writers: false\n";
 
 START_TEST(test_full_top_level)
 {
@@ -378,6 +379,8 @@ START_TEST(test_full_first_test)
 	ck_assert_ptr_null(t->argv[3]);
 	ck_assert_uint_eq(t->stdin_len, 4);
 	ck_assert_mem_eq(t->stdin_data, "1\n2\n", 4);
+	ck_assert(!t->no_writers);
+	ck_assert(s->tests[2].no_writers);
 
 	ck_assert_uint_eq(t->nfiles, 3);
 	ck_assert_str_eq(t->files[0].path, "in.txt");
