@@ -2041,6 +2041,41 @@ START_TEST(test_html_report)
 }
 END_TEST
 
+/* A consequence says "follows from" its cause after it, and does not
+ * repeat the cause's hint, as in the text report. */
+START_TEST(test_html_follows_from)
+{
+	struct report_opts o = { 0 };
+	struct result_exercise *x;
+	struct result_check *c;
+	struct result_test *t;
+	struct result r;
+	size_t len;
+	char *s;
+
+	result_init(&r);
+	x = result_add_exercise(&r);
+	x->id = xstrdup("ex05");
+	x->built = true;
+	t = add_test(x, "prompt then lines");
+	c = add_check(t, "the lines", "stdout", RESULT_FAIL, 2);
+	c->hint = xstrdup("CAUSE-HINT");
+	c->because = xstrdup("the prompt");
+	c = add_check(t, "the prompt", "stdout", RESULT_FAIL, 1);
+	c->hint = xstrdup("CAUSE-HINT");
+	result_sum(&r);
+
+	s = render(report_html, &r, &o, &len);
+	html_strict(s, len);
+	assert_has(s, "<div class=\"hint\">follows from: the prompt</div>");
+	ck_assert_ptr_nonnull(strstr(s, "CAUSE-HINT"));
+	ck_assert_ptr_null(strstr(strstr(s, "CAUSE-HINT") + 1, "CAUSE-HINT"));
+	ck_assert(strstr(s, "CAUSE-HINT") < strstr(s, "follows from"));
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
 /* What a student controls -- output, stderr, names, argv, messages,
  * roles, even the submission's path -- trying to leave its element. */
 static const char INJECT[] =
@@ -2249,6 +2284,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_classroom_half_points);
 	tcase_add_test(tc, test_all_writers_huge);
 	tcase_add_test(tc, test_html_report);
+	tcase_add_test(tc, test_html_follows_from);
 	tcase_add_test(tc, test_html_escapes_hostile_text);
 	tcase_add_test(tc, test_html_timeline_writers_and_blame);
 	suite_add_tcase(s, tc);
