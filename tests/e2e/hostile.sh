@@ -63,8 +63,10 @@ mkdir "$PUB" && chmod 0755 "$PUB" &&
 SPECS_OUT=$PWD/$BUILD/hostile-specs.$$
 mkdir -p "$SPECS_OUT"
 LISTENER_PID=
+VICTIMS=
 cleanup() {
 	[ -n "$LISTENER_PID" ] && kill "$LISTENER_PID" 2>/dev/null
+	for v in $VICTIMS; do kill "$v" 2>/dev/null; done
 	rm -rf "$W" "$SPECS_OUT"
 }
 [ -n "$HOSTILE_KEEP" ] || trap cleanup EXIT
@@ -451,6 +453,52 @@ kill_all_case() {
 	expect "kill(-1, SIGKILL)" "$lv" 0 exited '' 10
 }
 
+# kill(-1, SIGKILL) at L3, where no pid namespace contains it: Landlock's
+# signal scope (ABI 6, Linux 6.12) must. A victim of the student uid
+# outside the run (65534 when root, else ours) is started first; the
+# program checks that signal 0 cannot reach it (EPERM) and attacks
+# nothing otherwise; afterwards the victim must still be sleeping, neither
+# stopped nor killed. CONTAINMENT is the level's, to read its Landlock ABI.
+kill_all_scoped_case() {
+	lv=$1
+	abi=$(printf '%s\n' "$2" | sed -n 's/.*Landlock ABI \([0-9][0-9]*\).*/\1/p')
+	if [ -z "$abi" ]; then
+		skip "kill(-1, SIGKILL) at $lv" "no pid namespace and no Landlock: it would kill every process of the student uid on this machine"
+		return
+	elif [ "$abi" -lt 6 ]; then
+		skip "kill(-1, SIGKILL) at $lv" "Landlock ABI $abi has no signal scope (ABI 6, Linux 6.12): it would kill every process of the student uid on this machine"
+		return
+	elif [ $ROOT = yes ] && ! command -v setpriv >/dev/null 2>&1; then
+		skip "kill(-1, SIGKILL) at $lv" "needs setpriv to start a victim of uid 65534"
+		return
+	fi
+	if [ $ROOT = yes ]; then
+		vuid=65534
+		setpriv --reuid=65534 --regid=65534 --clear-groups sleep 300 &
+	else
+		vuid=$(id -u)
+		sleep 300 &
+	fi
+	victim=$!
+	VICTIMS="$VICTIMS $victim"
+	# Until setpriv has dropped to the uid and become sleep.
+	tries=0
+	while [ "$(cat "/proc/$victim/comm" 2>/dev/null)" != sleep ] && [ $tries -lt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	LIMITS="{wall: 10s}"
+	TEST="    exit: 0
+    stdout: \"victim out of reach: Operation not permitted\\nsurvived\\n\""
+	grade kill_all "$lv" kill_all "$victim"
+	expect "kill(-1, SIGKILL) (Landlock ABI $abi scopes signals)" "$lv" 0 exited '' 10
+	vstate=$(awk '{ print $3 }' "/proc/$victim/stat" 2>/dev/null)
+	check "kill(-1) at $lv: a process of uid $vuid outside the run is still sleeping (state ${vstate:-gone})" \
+		test "$vstate" = S
+	kill "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
+}
+
 stop_ancestors_case() {
 	lv=$1
 	LIMITS="{wall: 10s}"
@@ -737,8 +785,8 @@ else
 	skip "SIGSTOP every ancestor at L3" "the grader is not root: student code runs as the grader's uid"
 	skip "writing to the grader's terminal at L3" "the grader is not root: student code runs as the grader's uid"
 fi
-skip "kill(-1, SIGKILL) at L3" "no pid namespace: it would kill every process of the student uid on this machine"
 LEVEL3=$(field "$W/baseline-L3/report.json" containment)
+kill_all_scoped_case L3 "$LEVEL3"
 case $LEVEL3 in
 *Landlock*) write_case L3 ;;
 *) skip "writing outside the work dir at L3" "no Landlock: world-writable dirs such as /tmp stay writable" ;;
@@ -761,6 +809,7 @@ connect_case container
 case $cont in
 *Landlock*) write_case container ;;
 esac
+kill_all_scoped_case container "$cont"
 
 # ---- L2: the grader run as an ordinary user ---------------------------------
 
