@@ -12,9 +12,9 @@
  * (VIS_HIDDEN) keep name, status and points but lose their details unless
  * show_hidden -- except in Gradescope's file, which carries them with
  * "visibility": "hidden" for Gradescope to hide (its visible top-level
- * output counts only visible tests). PrairieLearn's file also keeps
- * after_due_date tests' details until opts->due; GitHub Classroom's
- * result never holds a line the Actions runner would take for a workflow
+ * output counts only visible tests). PrairieLearn's file and GitHub
+ * Classroom's result also keep after_due_date tests' details until
+ * opts->due; Classroom's result never holds a line the Actions runner would take for a workflow
  * command.
  */
 #ifndef GRADER_REPORT_H
@@ -46,9 +46,9 @@ struct report_opts {
 	bool verbose;         /* text: show passing checks too */
 	bool show_hidden;     /* include hidden tests' details (instructors) */
 	time_t due;           /* the due date (--due), 0 when unknown: the
-	                         PrairieLearn file shows after_due_date tests'
-	                         details only when the result was started at
-	                         or after it */
+	                         PrairieLearn file and the Classroom result
+	                         show after_due_date tests' details only when
+	                         the result was started at or after it */
 	bool build_gradable;  /* PrairieLearn: a build failure is a graded
 	                         score of 0 (--build-failure-gradable), not
 	                         "gradable": false */

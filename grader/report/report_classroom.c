@@ -2,7 +2,8 @@
  * runners hand to its reporter (version 1).
  *
  * Runner logs are public to the student, so hidden tests carry no details
- * unless show_hidden. A test that could not run because its exercise did
+ * unless show_hidden, and after_due_date tests none until the due date
+ * (--due; without one, never), as in PrairieLearn's file. A test that could not run because its exercise did
  * not build is an "error"; a test skipped for a failed prerequisite is a
  * "fail" (it earned nothing).
  *
@@ -163,7 +164,8 @@ static double point_unit(const struct result *r)
 
 /* The entry of test t; part/parts name one unit of it when parts > 1,
  * and detail says whether this entry carries the test's message. */
-static json_object *entry_json(const struct result_exercise *x,
+static json_object *entry_json(const struct result *r,
+			       const struct result_exercise *x,
 			       const struct result_test *t,
 			       const struct report_opts *o, size_t part,
 			       size_t parts, double score, double max,
@@ -171,7 +173,7 @@ static json_object *entry_json(const struct result_exercise *x,
 {
 	json_object *j = json_object_new_object();
 	struct sbuf sb = SBUF_INIT;
-	bool hide = report_redacted(t, o);
+	bool hide = report_redacted_when(t, o, r->started);
 	const char *status = test_status(x, t);
 
 	sbuf_addf(&sb, "%s: %s", x->id ? x->id : "?", t->name ? t->name : "?");
@@ -193,6 +195,8 @@ static json_object *entry_json(const struct result_exercise *x,
 	else if (t->status == RESULT_SKIP)
 		sbuf_addf(&sb, "not run: %s",
 			  t->skip_reason ? t->skip_reason : "skipped");
+	else if (hide && t->visibility == VIS_AFTER_DUE_DATE)
+		sbuf_adds(&sb, "failed; details are shown after the due date");
 	else if (hide)
 		sbuf_adds(&sb, "hidden test failed; details are not shown");
 	else
@@ -218,7 +222,8 @@ static json_object *entry_json(const struct result_exercise *x,
 }
 
 /* Test t as entries of unit points each (one entry when unit is 0). */
-static void add_entries(json_object *tests, const struct result_exercise *x,
+static void add_entries(json_object *tests, const struct result *r,
+			const struct result_exercise *x,
 			const struct result_test *t,
 			const struct report_opts *o, double unit)
 {
@@ -226,7 +231,7 @@ static void add_entries(json_object *tests, const struct result_exercise *x,
 	bool pass = t->status == RESULT_PASS;
 
 	if (unit <= 0) {
-		json_object_array_add(tests, entry_json(x, t, o, 1, 1,
+		json_object_array_add(tests, entry_json(r, x, t, o, 1, 1,
 			t->points, t->max_points, pass, true));
 		return;
 	}
@@ -242,7 +247,7 @@ static void add_entries(json_object *tests, const struct result_exercise *x,
 	for (i = 0; i < parts; i++) {
 		bool ok = i < earned;
 
-		json_object_array_add(tests, entry_json(x, t, o, i + 1, parts,
+		json_object_array_add(tests, entry_json(r, x, t, o, i + 1, parts,
 			ok ? unit : 0, unit, ok, pass ? i == 0 : i == earned));
 	}
 }
@@ -269,7 +274,7 @@ int report_classroom(const struct result *r, const struct report_opts *o,
 
 			error |= !strcmp(s, "error");
 			fail |= !strcmp(s, "fail");
-			add_entries(tests, x, &x->tests[k], o, unit);
+			add_entries(tests, r, x, &x->tests[k], o, unit);
 		}
 		error |= !x->built && !x->not_started && !x->ntests;
 	}

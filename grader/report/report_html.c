@@ -777,7 +777,7 @@ static void html_check(struct sbuf *o, const struct result_check *c)
 		sbuf_adds(o, "</span>");
 	}
 	if (c->status != RESULT_PASS &&
-	    (c->diff || c->expected || c->actual || c->hint)) {
+	    (c->diff || c->expected || c->actual || c->hint || c->because)) {
 		sbuf_adds(o, "<div class=\"sub\">");
 		if (c->diff) {
 			pre_block(o, "diff (-expected +actual)", c->diff,
@@ -790,7 +790,13 @@ static void html_check(struct sbuf *o, const struct result_check *c)
 				pre_block(o, "actual", c->actual,
 					  strlen(c->actual), false, false);
 		}
-		if (c->hint) {
+		/* A consequence names its cause, whose hint is shown once,
+		 * with the cause (as in the text report). */
+		if (c->because) {
+			sbuf_adds(o, "<div class=\"hint\">follows from: ");
+			esc(o, c->because);
+			sbuf_adds(o, "</div>");
+		} else if (c->hint) {
 			sbuf_adds(o, "<div class=\"hint\">hint: ");
 			esc(o, c->hint);
 			sbuf_adds(o, "</div>");
@@ -851,9 +857,14 @@ static void html_test(struct sbuf *o, const struct result_test *t,
 		sbuf_release(&label);
 	}
 	if (t->nchecks) {
+		/* Causes before consequences. */
 		sbuf_adds(o, "<ul class=\"checks\">\n");
 		for (i = 0; i < t->nchecks; i++)
-			html_check(o, &t->checks[i]);
+			if (!t->checks[i].because)
+				html_check(o, &t->checks[i]);
+		for (i = 0; i < t->nchecks; i++)
+			if (t->checks[i].because)
+				html_check(o, &t->checks[i]);
 		sbuf_adds(o, "</ul>\n");
 	}
 	if (failed && t->hint) {

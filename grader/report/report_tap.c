@@ -97,6 +97,27 @@ static void diag_build(struct sbuf *out, const struct result_exercise *x,
 	sbuf_release(&clean);
 }
 
+/* One failed check, an item of the "checks:" list. A consequence names
+ * its cause ("because", as in the JSON report; the text report's "follows
+ * from") instead of repeating the cause's hint, which the cause shows. */
+static void diag_check(struct sbuf *out, const struct result_check *c)
+{
+	sbuf_adds(out, "      - name: ");
+	yaml_str(out, c->name ? c->name : "check");
+	sbuf_addf(out, "\n        status: %s\n", result_status_name(c->status));
+	yaml_kv(out, "        ", "kind", c->kind);
+	yaml_kv(out, "        ", "message", c->message);
+	yaml_kv(out, "        ", "expected", c->expected);
+	yaml_kv(out, "        ", "actual", c->actual);
+	yaml_kv(out, "        ", "diff", c->diff);
+	if (c->because)
+		yaml_kv(out, "        ", "because", c->because);
+	else
+		yaml_kv(out, "        ", "hint", c->hint);
+	sbuf_addf(out, "        points: 0\n        max_points: %g\n",
+		  c->max_points);
+}
+
 static void diag_test(struct sbuf *out, const struct result_test *t,
 		      const struct report_opts *o)
 {
@@ -104,6 +125,7 @@ static void diag_test(struct sbuf *out, const struct result_test *t,
 	struct sbuf msg = SBUF_INIT;
 	bool any = false;
 	size_t i;
+	int pass;
 
 	if (report_redacted(t, o)) {
 		yaml_kv(out, "  ", "message",
@@ -112,6 +134,11 @@ static void diag_test(struct sbuf *out, const struct result_test *t,
 		yaml_points(out, t);
 		return;
 	}
+	/* The message names a cause, not one of its consequences. */
+	for (i = 0; i < t->nchecks && !bad; i++)
+		if (t->checks[i].status != RESULT_PASS &&
+		    !t->checks[i].because)
+			bad = &t->checks[i];
 	for (i = 0; i < t->nchecks && !bad; i++)
 		if (t->checks[i].status != RESULT_PASS)
 			bad = &t->checks[i];
@@ -133,27 +160,19 @@ static void diag_test(struct sbuf *out, const struct result_test *t,
 	yaml_kv(out, "    ", "verdict_text", t->verdict_text);
 	if (t->exit_status >= 0)
 		sbuf_addf(out, "    exit_status: %d\n", t->exit_status);
-	for (i = 0; i < t->nchecks; i++) {
-		const struct result_check *c = &t->checks[i];
+	/* Causes before consequences, as the text report lists them. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < t->nchecks; i++) {
+			const struct result_check *c = &t->checks[i];
 
-		if (c->status == RESULT_PASS)
-			continue;
-		if (!any)
-			sbuf_adds(out, "    checks:\n");
-		any = true;
-		sbuf_adds(out, "      - name: ");
-		yaml_str(out, c->name ? c->name : "check");
-		sbuf_addf(out, "\n        status: %s\n",
-			  result_status_name(c->status));
-		yaml_kv(out, "        ", "kind", c->kind);
-		yaml_kv(out, "        ", "message", c->message);
-		yaml_kv(out, "        ", "expected", c->expected);
-		yaml_kv(out, "        ", "actual", c->actual);
-		yaml_kv(out, "        ", "diff", c->diff);
-		yaml_kv(out, "        ", "hint", c->hint);
-		sbuf_addf(out, "        points: %g\n        max_points: %g\n",
-			  c->status == RESULT_PASS ? c->points : 0,
-			  c->max_points);
+			if (c->status == RESULT_PASS ||
+			    !c->because != !pass)
+				continue;
+			if (!any)
+				sbuf_adds(out, "    checks:\n");
+			any = true;
+			diag_check(out, c);
+		}
 	}
 	yaml_kv(out, "    ", "tree", t->tree_text);
 	yaml_kv(out, "  ", "hint", t->hint);

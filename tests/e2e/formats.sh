@@ -640,6 +640,24 @@ check "prairielearn, before --due: still not shown" \
 	--format prairielearn="$vis/pl-after.json" >/dev/null 2>&1
 check "prairielearn, after --due: shown, the hidden test still not" \
 	sh -c 'grep -q LATE-EXPECTED "$1" && ! grep -q SECRET-HIDDEN "$1"' _ "$vis/pl-after.json"
+# The Classroom result (printed in the public job log by the reporter)
+# redacts them the same way.
+late_cl() { jq -r '[.tests[] | select(.name | startswith("ex90: late")) | .message] | join("\n")' "$1"; }
+"$GRADER" run "$vis/specs" "$vis/sub" --format classroom="$vis/cl.json" >/dev/null 2>&1
+check "classroom, no --due: neither the after_due_date nor the hidden test's expected output" \
+	sh -c 'test -s "$1" && ! grep -q LATE-EXPECTED "$1" && ! grep -q SECRET-HIDDEN "$1"' _ "$vis/cl.json"
+check "classroom, no --due: it says when the details come" \
+	sh -c 'printf "%s\n" "$1" | grep -qx "failed; details are shown after the due date"' _ "$(late_cl "$vis/cl.json")"
+check "classroom, no --due: no command of the after_due_date test either" \
+	jqe '[.tests[] | select(.name | startswith("ex90: late")) | .test_code] | all(. == "")' "$vis/cl.json"
+"$GRADER" run "$vis/specs" "$vis/sub" --due 2999-01-01T00:00:00+02:00 \
+	--format classroom="$vis/cl-before.json" >/dev/null 2>&1
+check "classroom, before --due: still not shown" \
+	sh -c 'test -s "$1" && ! grep -q LATE-EXPECTED "$1"' _ "$vis/cl-before.json"
+"$GRADER" run "$vis/specs" "$vis/sub" --due 2000-01-01T00:00:00Z \
+	--format classroom="$vis/cl-after.json" >/dev/null 2>&1
+check "classroom, after --due: shown, the hidden test still not" \
+	sh -c 'grep -q LATE-EXPECTED "$1" && ! grep -q SECRET-HIDDEN "$1"' _ "$vis/cl-after.json"
 "$GRADER" run "$vis/specs" "$vis/sub" --due tomorrow >/dev/null 2>"$tmp/e"
 st=$?
 check "--due tomorrow: usage error, exit 2 (got $st)" test "$st" -eq 2
@@ -716,11 +734,13 @@ runner_commands() {
 	line ~ /^::stop-commands::/ { tok = substr(line, 18); stopped = 1; next }
 	line ~ /^::[^:]*::/ || index($0, "##[") { print }' "$1"
 }
+# Past the due date, so that the after_due_date test's failure carries the
+# program's output into the result.
 clv=$tmp/cl-vis
 mkdir -p "$clv"
 : >"$clv/gh_output"
 (cd "$vis/sub" && GITHUB_OUTPUT=$clv/gh_output GRADER_BIN=$GRADER RESULTS=$clv/results.json \
-	sh "$repo/tests/platform/classroom/grade.sh" . "$vis/specs") >"$clv/log" 2>&1
+	sh "$repo/tests/platform/classroom/grade.sh" . "$vis/specs" --due 2000-01-01T00:00:00Z) >"$clv/log" 2>&1
 check "classroom grade.sh, program printing workflow commands: in the log as text" \
 	grep -q 'Autograding complete' "$clv/log"
 cmds=$(runner_commands "$clv/log")
@@ -729,7 +749,7 @@ check "classroom grade.sh: commands stopped with a 128-bit token" \
 	grep -Eq '^::stop-commands::[0-9a-f]{32}$' "$clv/log"
 tok1=$(sed -n 's/^::stop-commands:://p' "$clv/log")
 (cd "$vis/sub" && GITHUB_OUTPUT=$clv/gh_output GRADER_BIN=$GRADER RESULTS=$clv/results.json \
-	sh "$repo/tests/platform/classroom/grade.sh" . "$vis/specs") >"$clv/log2" 2>&1
+	sh "$repo/tests/platform/classroom/grade.sh" . "$vis/specs" --due 2000-01-01T00:00:00Z) >"$clv/log2" 2>&1
 tok2=$(sed -n 's/^::stop-commands:://p' "$clv/log2")
 check "classroom grade.sh: a new token every run" test -n "$tok1" -a "$tok1" != "$tok2"
 # What the reporter prints in its own step, where nothing stops commands:

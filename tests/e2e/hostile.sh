@@ -50,13 +50,23 @@ done
 W=$(mktemp -d "${TMPDIR:-/tmp}/grader-hostile.XXXXXX")
 chmod 0711 "$W"
 echo "# work dir: $W"
+# At L2 the grader itself runs as uid 65534, which may not be able to
+# reach the checkout (a clone in a 0700 dir, under /root): it runs copies
+# of the grader and of peakrss from here, root's and 0755.
+PUB=$W/bin
+mkdir "$PUB" && chmod 0755 "$PUB" &&
+	cp "$GRADER" "$PUB/grader" && cp "$B/peakrss" "$PUB/peakrss" &&
+	chmod 0755 "$PUB/grader" "$PUB/peakrss" ||
+	{ echo "cannot copy the grader to $PUB"; exit 1; }
 # Spec files that must stay out of reach live outside every temp dir, so
 # that only the grader's own hiding can hide them.
 SPECS_OUT=$PWD/$BUILD/hostile-specs.$$
 mkdir -p "$SPECS_OUT"
 LISTENER_PID=
+VICTIMS=
 cleanup() {
 	[ -n "$LISTENER_PID" ] && kill "$LISTENER_PID" 2>/dev/null
+	for v in $VICTIMS; do kill "$v" 2>/dev/null; done
 	rm -rf "$W" "$SPECS_OUT"
 }
 [ -n "$HOSTILE_KEEP" ] || trap cleanup EXIT
@@ -150,6 +160,7 @@ grade() {
 	REPORT=$D/report.json
 	opts=
 	runas=
+	grader=$GRADER peakrss=$B/peakrss
 	case $level in
 	L3) opts="--containment L3" ;;
 	notrace) opts="--no-trace" ;;
@@ -157,15 +168,16 @@ grade() {
 	L2)
 		chown -R 65534:65534 "$D"
 		runas="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		grader=$PUB/grader peakrss=$PUB/peakrss
 		;;
 	esac
 	if [ -n "$IN_TERMINAL" ]; then
 		# Under a pty of its own, owned by the grader's uid: the terminal
 		# a student program would like to write fake results to.
-		TMPDIR=$D/tmp $runas script -qec "'$B/peakrss' '$D/peak' '$GRADER' run '$spec' \
+		TMPDIR=$D/tmp $runas script -qec "'$peakrss' '$D/peak' '$grader' run '$spec' \
 			'$D/sub' $opts --format 'json=$REPORT' 2>'$D/err'" /dev/null >"$D/out"
 	else
-		TMPDIR=$D/tmp $runas "$B/peakrss" "$D/peak" "$GRADER" run "$spec" "$D/sub" \
+		TMPDIR=$D/tmp $runas "$peakrss" "$D/peak" "$grader" run "$spec" "$D/sub" \
 			$opts --format "json=$REPORT" >"$D/out" 2>"$D/err"
 	fi
 	GST=$?
@@ -439,6 +451,52 @@ kill_all_case() {
     stdout: \"survived\\n\""
 	grade kill_all "$lv" kill_all
 	expect "kill(-1, SIGKILL)" "$lv" 0 exited '' 10
+}
+
+# kill(-1, SIGKILL) at L3, where no pid namespace contains it: Landlock's
+# signal scope (ABI 6, Linux 6.12) must. A victim of the student uid
+# outside the run (65534 when root, else ours) is started first; the
+# program checks that signal 0 cannot reach it (EPERM) and attacks
+# nothing otherwise; afterwards the victim must still be sleeping, neither
+# stopped nor killed. CONTAINMENT is the level's, to read its Landlock ABI.
+kill_all_scoped_case() {
+	lv=$1
+	abi=$(printf '%s\n' "$2" | sed -n 's/.*Landlock ABI \([0-9][0-9]*\).*/\1/p')
+	if [ -z "$abi" ]; then
+		skip "kill(-1, SIGKILL) at $lv" "no pid namespace and no Landlock: it would kill every process of the student uid on this machine"
+		return
+	elif [ "$abi" -lt 6 ]; then
+		skip "kill(-1, SIGKILL) at $lv" "Landlock ABI $abi has no signal scope (ABI 6, Linux 6.12): it would kill every process of the student uid on this machine"
+		return
+	elif [ $ROOT = yes ] && ! command -v setpriv >/dev/null 2>&1; then
+		skip "kill(-1, SIGKILL) at $lv" "needs setpriv to start a victim of uid 65534"
+		return
+	fi
+	if [ $ROOT = yes ]; then
+		vuid=65534
+		setpriv --reuid=65534 --regid=65534 --clear-groups sleep 300 &
+	else
+		vuid=$(id -u)
+		sleep 300 &
+	fi
+	victim=$!
+	VICTIMS="$VICTIMS $victim"
+	# Until setpriv has dropped to the uid and become sleep.
+	tries=0
+	while [ "$(cat "/proc/$victim/comm" 2>/dev/null)" != sleep ] && [ $tries -lt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	LIMITS="{wall: 10s}"
+	TEST="    exit: 0
+    stdout: \"victim out of reach: Operation not permitted\\nsurvived\\n\""
+	grade kill_all "$lv" kill_all "$victim"
+	expect "kill(-1, SIGKILL) (Landlock ABI $abi scopes signals)" "$lv" 0 exited '' 10
+	vstate=$(awk '{ print $3 }' "/proc/$victim/stat" 2>/dev/null)
+	check "kill(-1) at $lv: a process of uid $vuid outside the run is still sleeping (state ${vstate:-gone})" \
+		test "$vstate" = S
+	kill "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
 }
 
 stop_ancestors_case() {
@@ -727,8 +785,8 @@ else
 	skip "SIGSTOP every ancestor at L3" "the grader is not root: student code runs as the grader's uid"
 	skip "writing to the grader's terminal at L3" "the grader is not root: student code runs as the grader's uid"
 fi
-skip "kill(-1, SIGKILL) at L3" "no pid namespace: it would kill every process of the student uid on this machine"
 LEVEL3=$(field "$W/baseline-L3/report.json" containment)
+kill_all_scoped_case L3 "$LEVEL3"
 case $LEVEL3 in
 *Landlock*) write_case L3 ;;
 *) skip "writing outside the work dir at L3" "no Landlock: world-writable dirs such as /tmp stay writable" ;;
@@ -751,6 +809,7 @@ connect_case container
 case $cont in
 *Landlock*) write_case container ;;
 esac
+kill_all_scoped_case container "$cont"
 
 # ---- L2: the grader run as an ordinary user ---------------------------------
 
@@ -799,8 +858,11 @@ if [ $ROOT = yes ] && command -v setpriv >/dev/null 2>&1; then
 		expect "writing fake results to the grader's terminal (its own uid)" L2 0 exited '' 10
 		check "tty at L2: nothing reached the terminal" \
 			sh -c "! grep -q 'all tests passed' '$D/out'"
-	else
+	elif [ -s "$REPORT" ]; then
 		skip "L2 cases" "user namespaces are not available to uid 65534 here: $(field "$REPORT" containment)"
+	else
+		not_ok "L2: the grader ran as uid 65534 and wrote its report (exit $GST)"
+		sed 's/^/# stderr: /' "$D/err" | head -n 5
 	fi
 else
 	skip "L2 cases" "needs root and setpriv to run the grader as an ordinary user"

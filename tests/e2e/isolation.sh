@@ -152,11 +152,11 @@ tests:
 SPEC
 chmod 644 "$tmp/find.yaml"
 
-# find_nothing LEVEL [RUN-AS...]: grade find.yaml at LEVEL.
+# find_nothing LEVEL GRADER [RUN-AS...]: grade find.yaml at LEVEL.
 find_nothing() {
-	level=$1
-	shift
-	"$@" "$GRADER" run "$tmp/find.yaml" "$tmp/sub4" --containment "$level" --format json \
+	level=$1 grader=$2
+	shift 2
+	"$@" "$grader" run "$tmp/find.yaml" "$tmp/sub4" --containment "$level" --format json \
 		>"$tmp/find.json" 2>"$tmp/find.err"
 	st=$?
 	got=$(jq -r '.containment' "$tmp/find.json" 2>/dev/null)
@@ -174,18 +174,23 @@ find_nothing() {
 }
 
 if [ "$(id -u)" = 0 ]; then
-	find_nothing L1
+	find_nothing L1 "$GRADER"
 	if command -v setpriv >/dev/null 2>&1; then
-		# Its own temp dir: /tmp need not be writable to all.
+		# Its own temp dir: /tmp need not be writable to all. And a copy
+		# of the grader in $tmp (0755): uid 65534 may not be able to
+		# reach the checkout (a clone in a 0700 dir, under /root).
 		mkdir "$tmp/tmp65534" && chown 65534:65534 "$tmp/tmp65534"
-		find_nothing L2 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		mkdir "$tmp/bin" && cp "$GRADER" "$tmp/bin/grader" &&
+			chmod 0755 "$tmp/bin" "$tmp/bin/grader"
+		find_nothing L2 "$tmp/bin/grader" \
+			setpriv --reuid=65534 --regid=65534 --clear-groups \
 			env TMPDIR="$tmp/tmp65534"
 	else
 		n=$((n + 1))
 		echo "ok $n - L2: nothing planted is found # SKIP no setpriv to run the grader as uid 65534"
 	fi
 else
-	find_nothing L2
+	find_nothing L2 "$GRADER"
 fi
 
 done_testing

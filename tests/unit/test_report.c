@@ -1232,6 +1232,8 @@ static int tap_parse(const char *tap, size_t len, char **out)
 		"  for my $c (@{ $d->{data}{checks} || [] }) {\n"
 		"    print \"$k check=\", esc($c->{name}), \" expected=\","
 		" esc($c->{expected}), \" actual=\", esc($c->{actual}), \"\\n\";\n"
+		"    print \"$k check=\", esc($c->{name}), \" because=\","
+		" esc($c->{because}), \" hint=\", esc($c->{hint}), \"\\n\";\n"
 		"  }\n"
 		"}\n"
 		"exit(@e ? 1 : 0);\n";
@@ -1334,6 +1336,53 @@ START_TEST(test_tap_escapes_descriptions)
 	result_init(&r);
 	s = render(report_tap, &r, &o, &len);
 	assert_prefix(s, "TAP version 13\n1..0 # SKIP no tests\n");
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
+/* A consequence names its cause, as the text report does ("follows
+ * from"), and does not repeat the cause's hint; causes come first and the
+ * test's message names a cause. */
+START_TEST(test_tap_follows_from)
+{
+	struct report_opts o = { 0 };
+	struct result_exercise *x;
+	struct result_check *c;
+	struct result_test *t;
+	struct result r;
+	char *s, *out;
+	size_t len;
+
+	result_init(&r);
+	x = result_add_exercise(&r);
+	x->id = xstrdup("ex05");
+	x->built = true;
+	t = add_test(x, "prompt then lines");
+	c = add_check(t, "the lines", "stdout", RESULT_FAIL, 2);
+	c->message = xstrdup("line 2 is missing");
+	c->hint = xstrdup("CAUSE-HINT");
+	c->because = xstrdup("the prompt");
+	c = add_check(t, "the prompt", "stdout", RESULT_FAIL, 1);
+	c->message = xstrdup("no prompt");
+	c->hint = xstrdup("CAUSE-HINT");
+	result_sum(&r);
+
+	s = render(report_tap, &r, &o, &len);
+	assert_has(s, "  message: \"the prompt: no prompt\"\n");
+	assert_has(s, "    checks:\n      - name: \"the prompt\"\n");
+	assert_has(s, "        message: \"line 2 is missing\"\n"
+		   "        because: \"the prompt\"\n        points: 0\n");
+	/* The cause's hint once, with the cause. */
+	ck_assert_ptr_nonnull(strstr(s, "CAUSE-HINT"));
+	ck_assert_ptr_null(strstr(strstr(s, "CAUSE-HINT") + 1, "CAUSE-HINT"));
+	ck_assert_int_eq(tap_parse(s, len, &out), 0);
+	assert_has(out, "1 message=the prompt: no prompt\n");
+	assert_has(out, "1 check=the prompt because=~ hint=CAUSE-HINT\n");
+	assert_has(out, "1 check=the lines because=the prompt hint=~\n");
+	ck_assert(strstr(out, "1 check=the prompt") <
+		  strstr(out, "1 check=the lines"));
+	free(out);
 	free(s);
 	result_free(&r);
 }
@@ -1992,6 +2041,41 @@ START_TEST(test_html_report)
 }
 END_TEST
 
+/* A consequence says "follows from" its cause after it, and does not
+ * repeat the cause's hint, as in the text report. */
+START_TEST(test_html_follows_from)
+{
+	struct report_opts o = { 0 };
+	struct result_exercise *x;
+	struct result_check *c;
+	struct result_test *t;
+	struct result r;
+	size_t len;
+	char *s;
+
+	result_init(&r);
+	x = result_add_exercise(&r);
+	x->id = xstrdup("ex05");
+	x->built = true;
+	t = add_test(x, "prompt then lines");
+	c = add_check(t, "the lines", "stdout", RESULT_FAIL, 2);
+	c->hint = xstrdup("CAUSE-HINT");
+	c->because = xstrdup("the prompt");
+	c = add_check(t, "the prompt", "stdout", RESULT_FAIL, 1);
+	c->hint = xstrdup("CAUSE-HINT");
+	result_sum(&r);
+
+	s = render(report_html, &r, &o, &len);
+	html_strict(s, len);
+	assert_has(s, "<div class=\"hint\">follows from: the prompt</div>");
+	ck_assert_ptr_nonnull(strstr(s, "CAUSE-HINT"));
+	ck_assert_ptr_null(strstr(strstr(s, "CAUSE-HINT") + 1, "CAUSE-HINT"));
+	ck_assert(strstr(s, "CAUSE-HINT") < strstr(s, "follows from"));
+	free(s);
+	result_free(&r);
+}
+END_TEST
+
 /* What a student controls -- output, stderr, names, argv, messages,
  * roles, even the submission's path -- trying to leave its element. */
 static const char INJECT[] =
@@ -2190,6 +2274,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_junit_empty_and_passing);
 	tcase_add_test(tc, test_tap_report);
 	tcase_add_test(tc, test_tap_escapes_descriptions);
+	tcase_add_test(tc, test_tap_follows_from);
 	tcase_add_test(tc, test_gradescope_report);
 	tcase_add_test(tc, test_prairielearn_report);
 	tcase_add_test(tc, test_prairielearn_stays_under_1mb);
@@ -2199,6 +2284,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_classroom_half_points);
 	tcase_add_test(tc, test_all_writers_huge);
 	tcase_add_test(tc, test_html_report);
+	tcase_add_test(tc, test_html_follows_from);
 	tcase_add_test(tc, test_html_escapes_hostile_text);
 	tcase_add_test(tc, test_html_timeline_writers_and_blame);
 	suite_add_tcase(s, tc);
