@@ -1,5 +1,6 @@
 /* cgroup.c - find where the grader may make cgroups, make one per run or
  * session, read what happened in it, kill what is in it. See cgroup.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -21,8 +22,9 @@ struct cg {
 	char mem[CG_PATH_MAX + 64];  /* the child's dir (v1: memory) */
 	char pids[CG_PATH_MAX + 64]; /* v1: the pids one; v2: "" */
 	int fd[2];                   /* their cgroup.procs, for cg_join */
-	uint64_t memory, pidsmax;    /* set by cg_begin */
-	uint64_t base_oom, base_pids;/* the counters at cg_begin */
+	uint64_t memory, pidsmax;    /* set by cg_begin (0: none yet) */
+	uint64_t base_oom, base_pids;/* the counters at cg_begin or cg_end */
+	bool based;                  /* ... and they are still current */
 };
 
 /* ---- control files ------------------------------------------------------ */
@@ -246,14 +248,16 @@ int cg_begin(struct cg *c, uint64_t memory, uint64_t pids, struct err *e)
 	const char *what;
 	int r;
 
+	/* A session's runs mostly share their limits: what is set already
+	 * (and counters cg_end read) costs nothing again. */
 	if (cg_kill(c) < 0)
 		return err_set(e, "cannot empty the cgroup '%s'", c->mem);
-	if (c->version == CG_V1) {
+	if (memory == c->memory && pids == c->pidsmax) {
+		r = 0;
+		what = "";
+	} else if (c->version == CG_V1) {
 		what = "memory.limit_in_bytes";
 		r = set_memory_v1(c, memory);
-		/* Peaks and failure counts from here (best effort). */
-		ctl_write(c->flags, c->mem, "memory.max_usage_in_bytes", "0");
-		ctl_write(c->flags, c->mem, "memory.failcnt", "0");
 		if (r == 0) {
 			what = "pids.max";
 			r = ctl_write_u64(c->flags, c->pids, "pids.max", pids);
@@ -276,10 +280,11 @@ int cg_begin(struct cg *c, uint64_t memory, uint64_t pids, struct err *e)
 	}
 	c->memory = memory;
 	c->pidsmax = pids;
-	if ((r = read_counters(c, &c->base_oom, &c->base_pids)) < 0) {
+	if (!c->based && (r = read_counters(c, &c->base_oom, &c->base_pids)) < 0) {
 		errno = -r;
 		return err_sys(e, "cannot read the counters of the cgroup '%s'", c->mem);
 	}
+	c->based = true;
 	return 0;
 }
 
@@ -288,12 +293,17 @@ int cg_end(struct cg *c, struct cg_usage *u)
 	uint64_t oom, pids;
 
 	memset(u, 0, sizeof(*u));
+	c->based = false;
 	if (read_counters(c, &oom, &pids) < 0)
 		return -1;
 	u->oom_kills = oom > c->base_oom ? oom - c->base_oom : 0;
 	u->pids_max = pids > c->base_pids ? pids - c->base_pids : 0;
 	u->memory = c->memory;
 	u->pids = c->pidsmax;
+	/* The next run counts from here. */
+	c->base_oom = oom;
+	c->base_pids = pids;
+	c->based = true;
 	return 0;
 }
 
@@ -337,12 +347,8 @@ int cg_kill(struct cg *c)
 		 * included; the list then only tells when they are gone. */
 		if (c->version == CG_V2)
 			ctl_write(c->flags, c->mem, "cgroup.kill", "1");
-		n = kill_listed(c, c->mem);
-		if (n >= 0 && c->pids[0]) {
-			int m = kill_listed(c, c->pids);
-
-			n = m < 0 ? m : n + m;
-		}
+		/* v1: a run joins both hierarchies; pids' list will do. */
+		n = kill_listed(c, c->pids[0] ? c->pids : c->mem);
 		if (n < 0)
 			return -1;
 		if (n == 0)
@@ -484,6 +490,31 @@ static enum cg_version probe_v1(struct cg_root *r, const char *mnt, const char *
 	return CG_V1;
 }
 
+/* Remove the cgroups of graders that are gone (grader-PID-N, PID not
+ * alive: killed, it could not remove them). Only empty ones go: rmdir
+ * refuses the others. */
+static void sweep(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char path[CG_PATH_MAX + 300];
+		unsigned long n;
+		int pid, end = 0;
+
+		if (sscanf(de->d_name, "grader-%d-%lu%n", &pid, &n, &end) != 2 ||
+		    de->d_name[end] != '\0' || pid <= 0 || pid == (int)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
 enum cg_version cg_probe(struct cg_root *r, const char *mnt, const char *self, int flags)
 {
 	struct sbuf sb = SBUF_INIT, ctl = SBUF_INIT;
@@ -518,6 +549,9 @@ enum cg_version cg_probe(struct cg_root *r, const char *mnt, const char *self, i
 	} else if (probe_v1(r, mnt, sbuf_str(&sb)) == CG_NONE) {
 		goto out;
 	}
+	sweep(r->mem);
+	if (r->version == CG_V1)
+		sweep(r->pids);
 	/* Prove it: a child, its limits, gone again. */
 	c = cg_new(r, &e);
 	if (c && cg_begin(c, 64ULL << 20, 64, &e) < 0) {

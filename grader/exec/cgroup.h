@@ -18,6 +18,9 @@
  * and proves it by making one child there, setting its limits and
  * removing it. The grader's own cgroups are never changed otherwise:
  * children are made below them, named grader-PID-N, and removed after.
+ * A grader that was killed cannot remove its own: the probe removes the
+ * empty ones whose PID is not alive (in the caller's pid namespace: a
+ * grader in another one that shares the parent cgroup is not supported).
  * Where nothing works (an ordinary user, a container whose cgroup file
  * system is read-only) the version is CG_NONE and why says why; the
  * caller bounds memory by other means (sandbox.h) and says so.
@@ -87,19 +90,19 @@ void cg_fds(const struct cg *c, int fds[2]);
 
 /* Before a run: kill what is left in it, set its limits (memory in
  * bytes, swap bounded to nothing more; pids: tasks at once, threads
- * included), reset its peak and count events from here. 0, or -1 with e
- * set (v1 refuses a memory limit below what it cannot reclaim). */
+ * included; nothing is written when they are as set before) and count
+ * events from here. 0, or -1 with e set (v1 refuses a memory limit below
+ * what it cannot reclaim). */
 int cg_begin(struct cg *c, uint64_t memory, uint64_t pids, struct err *e);
 
 /* In the child between fork and exec: join the cgroup whose fds
  * cg_fds gave (each fd < 0 is skipped). 0 or -errno. */
 int cg_join(const int fds[2]);
 
-/* What happened since cg_begin. */
+/* What happened since cg_begin (or the last cg_end). */
 struct cg_usage {
 	uint64_t oom_kills;   /* processes the kernel killed at the limit */
 	uint64_t pids_max;    /* forks and clones refused at pids.max */
-	uint64_t peak;        /* most memory in use (0 when unknown) */
 	uint64_t memory;      /* the limits set by cg_begin */
 	uint64_t pids;
 };

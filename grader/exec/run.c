@@ -1502,10 +1502,13 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	}
 	memset(&cgu, 0, sizeof(cgu));
 	if (cg) {
-		/* Nothing of the run outlives it (at L3: whatever fled the
-		 * helper); then what the kernel saw. */
-		cg_kill(cg);
+		/* What the kernel saw; and, when the run was cut short or
+		 * its helper died, nothing of it outlives it (at L3:
+		 * whatever fled the helper). Otherwise the helper saw every
+		 * process end, and the next cg_begin looks again. */
 		cg_end(cg, &cgu);
+		if (killed || !helper_done || WIFSIGNALED(status) || (ss && !evr->w.done))
+			cg_kill(cg);
 	}
 	if (req->sbx->level == SBX_L3) {
 		/* Orphans of a killed helper come to the grader (a child

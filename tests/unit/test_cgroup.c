@@ -125,6 +125,7 @@ static const char *the_child(const char *parent)
 
 START_TEST(test_v2_plain)
 {
+	char live[128];
 	struct cg_root r;
 	struct cg_usage u;
 	struct sbuf sb = SBUF_INIT;
@@ -139,6 +140,10 @@ START_TEST(test_v2_plain)
 	put("cg/grader.slice/cgroup.subtree_control", "cpu\n");
 	put("cg/grader.slice/memory.swap.max", "max\n");
 	put("self", "0::/grader.slice\n");
+	/* A killed grader's cgroup (no such pid), and a live one's. */
+	mkdirs("cg/grader.slice/grader-2147483600-12");
+	snprintf(live, sizeof(live), "cg/grader.slice/grader-%d-34", (int)getppid());
+	mkdirs(live);
 
 	ck_assert_int_eq(cg_probe(&r, at("cg"), at("self"), CG_PLAIN), CG_V2);
 	ck_assert_str_eq(r.mem, at("cg/grader.slice"));
@@ -148,6 +153,8 @@ START_TEST(test_v2_plain)
 	 * probe's child is gone again. */
 	ck_assert_str_eq(slurp(at("cg/grader.slice/cgroup.subtree_control")), "+memory +pids");
 	ck_assert_int_eq(count_children(r.mem), 0);
+	ck_assert_int_eq(access(at("cg/grader.slice/grader-2147483600-12"), F_OK), -1);
+	ck_assert_int_eq(access(at(live), F_OK), 0);
 	cg_describe(&r, &sb);
 	ck_assert_str_eq(sbuf_str(&sb), "cgroup v2 memory+pids");
 	sbuf_release(&sb);
@@ -177,9 +184,14 @@ START_TEST(test_v2_plain)
 	ck_assert_uint_eq(u.pids_max, 5);
 	/* A session's next run counts from there. */
 	ck_assert_int_eq(cg_begin(c, 32 << 20, 10, &e), 0);
+	ck_assert_str_eq(slurp(child_file(dir, "memory.max")), "33554432\n");
 	ck_assert_int_eq(cg_end(c, &u), 0);
 	ck_assert_uint_eq(u.oom_kills, 0);
 	ck_assert_uint_eq(u.pids_max, 0);
+	/* The same limits again: nothing is written. */
+	ck_assert_int_eq(unlink(child_file(dir, "memory.max")), 0);
+	ck_assert_int_eq(cg_begin(c, 32 << 20, 10, &e), 0);
+	ck_assert_int_eq(access(child_file(dir, "memory.max"), F_OK), -1);
 
 	/* Joining writes "0" (the caller, in any pid namespace); killing
 	 * uses cgroup.kill. */
