@@ -57,6 +57,8 @@ static const char usage_text[] =
 "  --no-trace             do not trace the process tree (tree checks are\n"
 "                         then reported as not checked)\n"
 "  --containment LEVEL    auto (default), L1, L2 or L3: the strongest to use\n"
+"  --no-cgroup            make no cgroup for runs even where one could be\n"
+"                         made (memory is then bounded by other means)\n"
 "  --uid UID              uid:gid student code runs as when root (65534:65534)\n"
 "  --keep                 keep the temporary work dirs\n"
 "  --verbose              list passing checks too\n"
@@ -102,7 +104,7 @@ struct cli {
 	struct { int format; const char *file; } formats[MAX_FORMATS];
 	int nformats;
 	int color;               /* -1 auto */
-	bool verbose, show_hidden, keep, trace, force, strict;
+	bool verbose, show_hidden, keep, trace, force, strict, no_cgroup;
 	bool exit_zero, build_gradable;
 	time_t due;              /* 0: none given */
 	enum sbx_level level;
@@ -441,6 +443,8 @@ static int probe_sandbox(const struct cli *c, struct sbx *s)
 		fprintf(stderr, "grader: %s\n", e.msg);
 		return -1;
 	}
+	if (c->no_cgroup)
+		cg_disable(&s->cgroup, "turned off by --no-cgroup");
 	return 0;
 }
 
@@ -967,6 +971,7 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'O' },
 		{ "no-trace", no_argument, NULL, 'T' },
+		{ "no-cgroup", no_argument, NULL, 'G' },
 		{ "containment", required_argument, NULL, 'C' },
 		{ "uid", required_argument, NULL, 'u' },
 		{ "keep", no_argument, NULL, 'k' },
@@ -1044,6 +1049,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			c.trace = false;
+			break;
+		case 'G':
+			c.no_cgroup = true;
 			break;
 		case 'L':
 			c.lang = optarg;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "exec/cgroup.h"
 #include "exec/landlock.h"
 #include "exec/policy.h"
 #include "exec/run.h"
@@ -41,7 +42,7 @@ struct exec_error {
 enum {
 	STAGE_DUP = 1, STAGE_SIGNALS, STAGE_SETSID, STAGE_CHDIR, STAGE_RLIMIT,
 	STAGE_SETUID, STAGE_PTRACE, STAGE_EXEC, STAGE_HELPER, STAGE_FORK,
-	STAGE_LANDLOCK, STAGE_POLICY,
+	STAGE_LANDLOCK, STAGE_POLICY, STAGE_CGROUP,
 };
 
 static const char *stage_name(int stage)
@@ -59,6 +60,7 @@ static const char *stage_name(int stage)
 	case STAGE_FORK: return "fork";
 	case STAGE_LANDLOCK: return "confine the file system";
 	case STAGE_POLICY: return "install the system-call policy";
+	case STAGE_CGROUP: return "join the run's cgroup";
 	default: return "start";
 	}
 }
@@ -110,6 +112,8 @@ struct paths {
 	const char *tmp;    /* L3: the run's private temp dir, or NULL */
 	const sigset_t *nondefault; /* signals the helper does not leave at
 	                               SIG_DFL (set by the helper); NULL: all */
+	int cgfd[2];        /* the run's cgroup.procs files for the root to
+	                       join (cgroup.h), or -1 */
 };
 
 /* The signals whose disposition is not SIG_DFL here: the ones the root
@@ -135,7 +139,12 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 	struct sigaction sa;
 	sigset_t none;
 	rlim_t cpu;
+	int r;
 
+	/* First, before any descriptor moves: into the run's cgroup, so
+	 * that all it starts is counted and can be killed. */
+	if ((r = cg_join(pa->cgfd)) < 0)
+		child_fail(xfd, STAGE_CGROUP, -r);
 	if (dup2(p->in[0], 0) < 0 || dup2(p->out[1], 1) < 0 || dup2(p->err[1], 2) < 0)
 		child_fail(xfd, STAGE_DUP, errno);
 	/* Keep only 0, 1, 2 and the close-on-exec error pipe. */
@@ -174,7 +183,6 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 		 * writable, the system dirs readable, nothing else. */
 		char progdir[PATH_MAX], *slash = NULL;
 		size_t n = pa->prog ? strlen(pa->prog) : 0;
-		int r;
 
 		if (n && n < sizeof(progdir)) {
 			memcpy(progdir, pa->prog, n + 1);
@@ -193,11 +201,12 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 		 * tracer's budget is exact, and RLIMIT_NPROC would be wrong:
 		 * it counts every process of the uid on the machine, so other
 		 * runs (a batch's other workers) would eat into this one's.
+		 * With a cgroup, pids.max bounds the run alone instead.
 		 * Raw system calls: glibc's wrappers would try to change the
 		 * ids of every thread of the memory this child shares. */
 		rlim_t nproc = (rlim_t)l->processes * 4 + 64;
 
-		if ((!s->trace && set_limit(RLIMIT_NPROC, nproc, nproc) < 0) ||
+		if ((!s->trace && pa->cgfd[0] < 0 && set_limit(RLIMIT_NPROC, nproc, nproc) < 0) ||
 		    syscall(SYS_setgroups, 0, NULL) < 0 ||
 		    syscall(SYS_setgid, s->gid) < 0 || syscall(SYS_setuid, s->uid) < 0)
 			child_fail(xfd, STAGE_SETUID, errno);
@@ -208,9 +217,8 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 	/* Last, since it refuses ptrace: the seccomp policy (policy.h),
 	 * built before the fork. */
 	if (s->policy) {
-		int r = policy_install(!s->trace ? &s->bpf_quiet :
-				       req->no_writers ? &s->bpf_unobserved : &s->bpf_report);
-
+		r = policy_install(!s->trace ? &s->bpf_quiet :
+				   req->no_writers ? &s->bpf_unobserved : &s->bpf_report);
 		if (r < 0)
 			child_fail(xfd, STAGE_POLICY, -r);
 	}
@@ -395,7 +403,8 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 			struct pipes *p, int setup)
 {
 	const struct sbx *s = req->sbx;
-	int keep[5] = { p->in[0], p->out[1], p->err[1], p->ev[1], p->xerr[1] };
+	int keep[7] = { p->in[0], p->out[1], p->err[1], p->ev[1], p->xerr[1],
+			pa->cgfd[0], pa->cgfd[1] };
 	int64_t cpu;
 	int r;
 	pid_t root;
@@ -410,7 +419,7 @@ static void helper_main(const struct run_request *req, const struct paths *pa,
 	 * that may not), the IPC namespace still ends with the run. */
 	if (r >= 0 && (s->clone_flags & CLONE_NEWIPC))
 		sbx_ipc_limits(req->limits.memory);
-	close_all_but(keep, 5);
+	close_all_but(keep, 7);
 	if (r >= 0)
 		r = sbx_confine_fs(s, pa->cwd, pa->prog, tmpfs_size(&req->limits));
 	if (r < 0)
@@ -442,6 +451,8 @@ struct run_session {
 	pid_t helper;        /* 0: none running */
 	int pidfd;           /* the helper's, or -1 */
 	int ctl;             /* our end of the request socket, or -1 */
+	struct cg *cg;       /* the runs' cgroup (reset for each), made while
+	                        no helper runs: it joins that one; or NULL */
 };
 
 /* One request: this header, then the strings exec, cwd, prog (when
@@ -490,6 +501,7 @@ void run_session_free(struct run_session *ss)
 	if (!ss)
 		return;
 	session_end(ss, false);
+	cg_free(ss->cg);
 	free(ss->base);
 	free(ss);
 }
@@ -555,8 +567,10 @@ bad:
 
 /* The session helper: namespaces and the read-only view once, then one
  * run per request until the supervisor closes the socket. */
-static void session_main(const struct sbx *s, const char *base, int ctl, int setup)
+static void session_main(const struct sbx *s, const char *base, int ctl,
+			 const int cgfd[2], int setup)
 {
+	int keep[3] = { ctl, cgfd[0], cgfd[1] };
 	struct sbx_mounts *m = sbx_mounts_new();
 	char *buf = malloc(SREQ_MAX);
 	sigset_t nondefault;
@@ -567,7 +581,7 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 	/* Keep only the socket and /dev/null on 0, 1 and 2: the supervisor's
 	 * ends of the pipes of the run that started us (or of other threads'
 	 * runs), held here, would keep a stdin from ever ending. */
-	close_all_but(&ctl, 1);
+	close_all_but(keep, 3);
 	stdio_to_devnull();
 	if (setup >= 0)
 		setup = sbx_confine_base(s, base, m);
@@ -596,6 +610,8 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 		str += strlen(str) + 1;
 		pa.prog = NULL;
 		pa.nondefault = &nondefault;
+		pa.cgfd[0] = cgfd[0];
+		pa.cgfd[1] = cgfd[1];
 		if (rq.has_prog) {
 			pa.prog = str;
 			str += strlen(str) + 1;
@@ -676,9 +692,10 @@ static void session_main(const struct sbx *s, const char *base, int ctl, int set
 /* Start the session's helper. 0, or -1 with e set. */
 static int session_start(struct run_session *ss, const struct sbx *s, struct err *e)
 {
-	int sv[2], setup;
+	int sv[2], setup, cgfd[2];
 	pid_t pid;
 
+	cg_fds(ss->cg, cgfd);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return err_sys(e, "cannot create the session socket");
 	pid = start_helper(s, &setup);
@@ -688,7 +705,7 @@ static int session_start(struct run_session *ss, const struct sbx *s, struct err
 		return err_sys(e, "cannot start the sandbox helper");
 	}
 	if (pid == 0)
-		session_main(s, ss->base, sv[1], setup);
+		session_main(s, ss->base, sv[1], cgfd, setup);
 	close(sv[1]);
 	ss->helper = pid;
 	ss->ctl = sv[0];
@@ -1165,6 +1182,71 @@ static char *make_run_tmp(const struct sbx *s)
 	return tmp;
 }
 
+/* pids.max of a run's cgroup: what RLIMIT_NPROC allowed the whole uid
+ * before, now for the run alone (threads count as well). */
+static uint64_t cgroup_pids(const struct spec_limits *l)
+{
+	return l->processes * 4 + 64;
+}
+
+/* The session's cgroup, set for this run. Made while no helper runs, as
+ * the helper gets its descriptors when it starts; a fresh one (and a
+ * fresh helper) when v1 refuses to lower the memory limit below what the
+ * last run left. NULL with e set when none can be had. */
+static struct cg *session_cgroup(struct run_session *ss, const struct run_request *req,
+				 struct err *e)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (!ss->cg) {
+			if (ss->helper)
+				session_end(ss, true);
+			if (!(ss->cg = cg_new(&req->sbx->cgroup, e)))
+				return NULL;
+		}
+		if (cg_begin(ss->cg, req->limits.memory, cgroup_pids(&req->limits), e) == 0)
+			return ss->cg;
+		session_end(ss, true);
+		cg_free(ss->cg);
+		ss->cg = NULL;
+	}
+	return NULL;
+}
+
+/* What the cgroup saw: the kernel ended processes at the memory limit,
+ * which holds the run's processes together with their shared memory and
+ * temp files; or, untraced, forks were refused at pids.max (the fork
+ * budget there). Either explains a run better than the time limit it
+ * may have led to. */
+static void cgroup_verdict(const struct run_request *req, struct run_result *res,
+			   const struct cg_usage *u)
+{
+	struct sbuf sb = SBUF_INIT;
+	enum result_verdict v;
+
+	if (res->verdict != VERDICT_NONE && res->verdict != VERDICT_TIMEOUT)
+		return;
+	if (u->oom_kills) {
+		sbuf_adds(&sb, "memory limit of ");
+		util_format_size(&sb, u->memory);
+		sbuf_addf(&sb, " exceeded by the run's processes together with their shared "
+			  "memory and temp files: the kernel ended %llu process%s",
+			  (unsigned long long)u->oom_kills, u->oom_kills == 1 ? "" : "es");
+		v = VERDICT_MEMORY_LIMIT;
+	} else if (u->pids_max && !req->sbx->trace) {
+		sbuf_addf(&sb, "too many processes: more than %llu processes and threads at "
+			  "once (the limit is %llu processes per run)",
+			  (unsigned long long)u->pids, (unsigned long long)req->limits.processes);
+		v = VERDICT_PROCESS_LIMIT;
+	} else {
+		return;
+	}
+	free(res->verdict_text);
+	res->verdict = v;
+	res->verdict_text = sbuf_detach(&sb, NULL);
+}
+
 int run_command(const struct run_request *req_in, struct run_result *res,
 		struct err *e)
 {
@@ -1178,6 +1260,8 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	struct watch watch;
 	struct rusage ru;
 	struct run_session *ss = req->session;
+	struct cg *cg = NULL, *own_cg = NULL;
+	struct cg_usage cgu;
 	char *run_tmp = NULL, *tmp_env = NULL, **envp = NULL;
 	long long since = (long long)time(NULL) - 1;
 	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0, setup = 0;
@@ -1213,6 +1297,7 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	pa.exec = path;
 	pa.nondefault = NULL; /* a helper of its own resets them all */
 	pa.tmp = run_tmp;
+	pa.cgfd[0] = pa.cgfd[1] = -1;
 	resolve_paths(req, &pa, &cwd_real, &prog_real);
 	evr = xmalloc(sizeof(*evr));
 	memset(&evr->w, 0, sizeof(evr->w));
@@ -1220,14 +1305,29 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	memset(&ru, 0, sizeof(ru));
 	start = util_now_ns();
 	helper = -1;
-	if (ss) {
+	/* A cgroup for the run (cgroup.h), where the probe found a place:
+	 * a session's, reset for the run, or one of its own. */
+	if (req->sbx->cgroup.version != CG_NONE) {
+		if (ss) {
+			cg = session_cgroup(ss, req, e);
+		} else if ((cg = own_cg = cg_new(&req->sbx->cgroup, e)) != NULL &&
+			   cg_begin(cg, l->memory, cgroup_pids(l), e) < 0) {
+			cg = NULL;
+		}
+		if (!cg)
+			helper = -2; /* e is set */
+		else if (own_cg)
+			cg_fds(cg, pa.cgfd);
+	}
+	if (ss && helper == -1) {
 		int sent = session_send(ss, req, &pa, &p, e);
 
 		if (sent > 0)
 			helper = ss->helper;
-		else if (sent == 0)
+		else if (sent == 0) {
 			ss = NULL; /* too large a request: a helper of its own */
-		else
+			cg_fds(cg, pa.cgfd); /* in the session's (idle) cgroup */
+		} else
 			helper = -2; /* no helper: e is set */
 	}
 	if (helper == -1 && !ss)
@@ -1235,6 +1335,7 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	if (helper < 0) {
 		if (helper == -1)
 			err_sys(e, "cannot start '%s'", req->argv[0]);
+		cg_free(own_cg);
 		close_pipes(&p);
 		free(path);
 		free(cwd_real);
@@ -1402,6 +1503,16 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		kill_tree(req, helper);
 		wait4(helper, &status, 0, &ru);
 	}
+	memset(&cgu, 0, sizeof(cgu));
+	if (cg) {
+		/* What the kernel saw; and, when the run was cut short or
+		 * its helper died, nothing of it outlives it (at L3:
+		 * whatever fled the helper). Otherwise the helper saw every
+		 * process end, and the next cg_begin looks again. */
+		cg_end(cg, &cgu);
+		if (killed || !helper_done || WIFSIGNALED(status) || (ss && !evr->w.done))
+			cg_kill(cg);
+	}
 	if (req->sbx->level == SBX_L3) {
 		/* Orphans of a killed helper come to the grader (a child
 		 * subreaper): kill them and reap them so no zombie stays. */
@@ -1447,7 +1558,10 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		res->tree->traced = false;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !got_x && !res->root_ended)
 		set_verdict(res, VERDICT_INTERNAL, xstrdup("the sandbox helper failed to start"));
+	if (!got_x)
+		cgroup_verdict(req, res, &cgu);
 	finish_verdict(req, res, &x, got_x, &watch);
+	cg_free(own_cg);
 	return 0;
 }
 

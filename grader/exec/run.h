@@ -44,6 +44,17 @@
  * peak address space (traced runs) reached 7/8 of the memory limit gets
  * the memory-limit verdict.
  *
+ * Where the probe found a place for cgroups (cgroup.h), a session (or a
+ * run of its own) has a cgroup, set for each run's limits before it
+ * starts: the root joins it first thing after the fork, so the run's
+ * processes and what they hold in temp files and shared memory count
+ * against the memory limit together, and pids.max bounds its tasks (in
+ * place of RLIMIT_NPROC untraced). A run in which the kernel ended a
+ * process at that limit gets the memory-limit verdict; an untraced one
+ * whose forks pids.max refused, the process-limit verdict (either in
+ * place of a timeout they led to). A run cut short has whatever is left
+ * in its cgroup killed.
+ *
  * The caller must ignore SIGPIPE (main.c does): a program that exits
  * without reading all its stdin makes the supervisor's writes fail with
  * EPIPE, which is not an error.

@@ -1115,6 +1115,7 @@ int sbx_probe(struct sbx *s, enum sbx_level want, bool want_trace,
 			 strerror(errnum));
 	s->trace = s->can_trace && want_trace;
 	probe_confinement(s);
+	cg_probe(&s->cgroup, "/sys/fs/cgroup", "/proc/self/cgroup", 0);
 	return 0;
 }
 
@@ -1186,12 +1187,29 @@ void sbx_describe(const struct sbx *s, struct sbuf *out)
 			  "private temp dir", s->landlock_abi);
 	else if (s->level == SBX_L3)
 		sbuf_adds(out, "; no Landlock: the file system is open as far as the uid allows");
-	/* The bounds on memory: what applies here (no cgroup is used). */
+	/* The bounds on memory: what applies here. */
+	if (s->cgroup.version != CG_NONE) {
+		sbuf_adds(out, "; memory: ");
+		cg_describe(&s->cgroup, out);
+		sbuf_adds(out, s->level == SBX_L3
+			  ? " (the processes of a run and their /dev/shm files within the "
+			    "memory limit together), address-space limit, memfd and SysV IPC refused"
+			  : " (the processes of a run, its temp files and SysV IPC within the "
+			    "memory limit together), address-space limit, memfd refused");
+		return;
+	}
+	/* At L2 the helper is no root of its user namespace: the IPC
+	 * namespace's limits stay as they are (sbx_ipc_limits fails). */
 	sbuf_adds(out, s->level == SBX_L3
 		  ? "; memory: address-space limit, memfd and SysV IPC refused, "
 		    "/dev/shm files capped by the file size limit"
+		  : s->level == SBX_L2
+		  ? "; memory: address-space limit, memfd refused, temp dirs sized by "
+		    "the limits, SysV IPC ended with the run but not sized"
 		  : "; memory: address-space limit, memfd refused, temp dirs and "
 		    "SysV IPC sized by the limits");
+	sbuf_adds(out, "; ");
+	cg_describe(&s->cgroup, out);
 }
 
 int sbx_clean_l3(const struct sbx *s, const char *tmpdir, long long since)

@@ -19,7 +19,13 @@
  *
  * At every level student code runs under the seccomp policy (policy.h),
  * built here by sbx_probe for the level (and tried in a throwaway child);
- * sbx_describe names what applies, including the bounds on memory.
+ * sbx_describe names what applies, including the bounds on memory. Where
+ * the grader may make cgroups (cgroup.h: v1 or v2, probed by sbx_probe at
+ * every level), each run gets one: its processes, their shared memory and
+ * their files in the temp dirs count together against the memory limit,
+ * and pids.max bounds the tasks it holds at once. Elsewhere memory is
+ * bounded by the address-space limit, the refused memfd, the sizes of the
+ * temp dirs and the IPC namespace's limits (or, at L3, refused SysV IPC).
  *
  * At L1 and L2 student code sees a constructed root, as bubblewrap and
  * isolate build one, not the host's tree (sbx_confine_fs; the list is
@@ -50,6 +56,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "exec/cgroup.h"
 #include "exec/policy.h"
 
 enum sbx_level {
@@ -88,6 +95,8 @@ struct sbx {
 	struct policy_bpf bpf_unobserved; /* ... for traced runs that do not
 	                                 attribute writes (no_writers) ... */
 	struct policy_bpf bpf_quiet;  /* ... and for untraced ones */
+	struct cg_root cgroup;        /* where runs get a cgroup of their own
+	                                 (cgroup.h), or why none */
 };
 
 /* Pick the strongest level not stronger than `want` allows (SBX_AUTO: the

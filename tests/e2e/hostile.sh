@@ -134,7 +134,7 @@ BASE_KIB=
 # GPEAK (KiB), GSIG ("exit" or "signal"), LEFT (pids still alive),
 # TMPLEFT (what stayed in TMPDIR), ERR (the grader's stderr).
 # LEVEL: auto, L2 (the grader runs as uid 65534), L3, "container" (the
-# grader under nonamespace), or "notrace".
+# grader under nonamespace), "notrace", or "nocgroup" (--no-cgroup).
 grade() {
 	name=$1 level=$2 prog=$3
 	shift 3
@@ -164,6 +164,7 @@ grade() {
 	case $level in
 	L3) opts="--containment L3" ;;
 	notrace) opts="--no-trace" ;;
+	nocgroup) opts="--no-cgroup" ;;
 	container) runas=$NONS ;;
 	L2)
 		chown -R 65534:65534 "$D"
@@ -711,6 +712,52 @@ EOF
 	esac
 }
 
+# Memory outside RLIMIT_AS (issue 12): 256 MiB each in /dev/shm files, in
+# /tmp and /var/tmp files and in detached SysV segments, under a 64 MiB
+# memory limit. Where the report names a cgroup, the run's processes and
+# all they hold count together and the kernel ends it at the limit: a
+# memory verdict. Elsewhere (L1, L2 without one) the temp dirs' tmpfs
+# mounts (16 MiB each here) and, at L1, the IPC namespace's shmall (the
+# memory limit) bound what it can hold: at most 48 + 64 MiB.
+shm_fill_case() {
+	lv=$1
+	stamp="hostile-fill-$$-$lv"
+	LIMITS="{wall: 10s, memory: 64MiB, file_size: 16MiB}"
+	TEST="    exit: 0"
+	grade shm_fill "$lv" shm_fill "$stamp" 256
+	cont=$(field "$REPORT" containment)
+	out=$(field "$REPORT" stdout)
+	mib() { v=$(printf '%s\n' "$out" | sed -n "s|^$1: \([0-9]*\) MiB\$|\1|p"); echo "${v:-999}"; }
+	case $cont in
+	*"memory: cgroup v"*)
+		expect "256 MiB in /dev/shm, temp files and SysV under a 64 MiB limit (a cgroup)" \
+			"$lv" 1 memory_limit \
+			"memory limit of 64 MiB exceeded by the run's processes together with their shared memory and temp files: the kernel ended [0-9]+ process" 10 ;;
+	L3*)
+		# No cgroup at L3: SysV is refused, /dev/shm files only
+		# capped one by one.
+		expect "256 MiB in /dev/shm and SysV under a 64 MiB limit (no cgroup)" \
+			"$lv" 1 signaled 'called shmget, which graded programs may not' 10 ;;
+	*)
+		expect "256 MiB in /dev/shm, temp files and SysV under a 64 MiB limit (no cgroup)" \
+			"$lv" 0 exited '' 10
+		files=$(( $(mib /dev/shm) + $(mib /tmp) + $(mib /var/tmp) ))
+		check "memory outside the limit at $lv without a cgroup: $files MiB in temp files, at most 48 (3 tmpfs mounts of 16 MiB)" \
+			[ "$files" -le 48 ]
+		case $cont in
+		*"SysV IPC sized"*)
+			check "memory outside the limit at $lv without a cgroup: $(mib SysV) MiB in SysV segments, at most 64 (shmall)" \
+				[ "$(mib SysV)" -le 64 ] ;;
+		*)
+			skip "memory outside the limit at $lv without a cgroup: $(mib SysV) MiB in SysV segments" \
+				"SysV IPC is not sized here ($cont)" ;;
+		esac ;;
+	esac
+	left=$(ls -d /tmp/$stamp.* /var/tmp/$stamp.* /dev/shm/$stamp.* 2>/dev/null)
+	check "memory outside the limit at $lv: nothing left in /tmp, /var/tmp, /dev/shm ($left)" [ -z "$left" ]
+	rm -f $left
+}
+
 # ---- a trivial run sets the memory baseline --------------------------------
 
 LIMITS="{wall: 10s}"
@@ -734,6 +781,8 @@ compile_bomb_case auto
 build_fill_case auto
 tty_case auto
 attacks12 auto
+shm_fill_case auto
+shm_fill_case nocgroup
 
 LEVEL_DESC=$(field "$W/baseline-auto/report.json" containment)
 case $LEVEL_DESC in
@@ -752,6 +801,19 @@ LIMITS="{wall: 2s}"
 TEST="    exit: 0"
 grade stop_self notrace stop_self
 expect "a child stopping itself (untraced: killed at the limit)" notrace 1 timeout 'time limit of 2[.0]* s exceeded' 2
+
+# Untraced, a cgroup's pids.max is the fork budget (RLIMIT_NPROC, which
+# counts every process of the student uid on the machine, is not set).
+LIMITS="{wall: 10s, processes: 30}"
+grade forkbomb notrace forkbomb
+case $(field "$REPORT" containment) in
+*"memory: cgroup v"*)
+	expect "fork bomb (untraced: the cgroup's pids.max)" notrace 1 process_limit \
+		'too many processes: more than 184 processes and threads at once \(the limit is 30 processes per run\)' 10 ;;
+*)
+	expect "fork bomb (untraced, no cgroup: RLIMIT_NPROC, then the time limit)" notrace 1 timeout '' 10 ;;
+esac
+shm_fill_case notrace
 
 # ---- L3: no namespaces ------------------------------------------------------
 
@@ -775,6 +837,7 @@ fi
 connect_case L3
 compile_bomb_case L3
 attacks12 L3
+shm_fill_case L3
 read_spec_case L3
 if [ $ROOT = yes ]; then
 	# As root, student code runs as uid 65534 at L3: the grader and the
@@ -803,6 +866,7 @@ check "container-like mode: the grader chose L3 by itself ($cont)" \
 	sh -c "printf '%s' '$cont' | grep -q '^L3'"
 cases container
 attacks12 container
+shm_fill_case container
 read_spec_case container
 ptrace_case container
 connect_case container
@@ -828,6 +892,7 @@ if [ $ROOT = yes ] && command -v setpriv >/dev/null 2>&1; then
 		LIMITS="{wall: 10s, memory: 64MiB}"
 		grade memhog L2 memhog
 		expect "memory hog" L2 1 memory_limit 'memory limit of 64 MiB exceeded' 10
+		shm_fill_case L2
 		LIMITS="{wall: 10s}"
 		TEST="    exit: 0
     stdout: {regex: '^parent [0-9]+: still running$'}"
