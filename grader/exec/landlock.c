@@ -74,32 +74,54 @@ static uint64_t file_rights(int abi)
 				 FS_TRUNCATE | FS_IOCTL_DEV);
 }
 
-/* One rule; a path that does not exist is skipped. */
-static int add_path(int ruleset, const char *path, uint64_t rights, int abi)
+/* Open path for a rule (O_PATH) and find the rights it may have: *fd
+ * -1 when it does not exist (no rule). 0 or -errno. */
+static int open_rule(const char *path, uint64_t rights, int abi, int *fd,
+		     uint64_t *allowed)
 {
-	struct ll_path_beneath pb;
 	struct stat st;
-	int fd = open(path, O_PATH | O_CLOEXEC), r = 0;
+	int r;
 
-	if (fd < 0)
+	*fd = open(path, O_PATH | O_CLOEXEC);
+	if (*fd < 0)
 		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -errno;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(*fd, &st) < 0) {
 		r = -errno;
-		close(fd);
+		close(*fd);
+		*fd = -1;
 		return r;
 	}
 	if (!S_ISDIR(st.st_mode))
 		rights &= file_rights(abi);
-	pb.allowed_access = rights & fs_rights(abi);
+	*allowed = rights & fs_rights(abi);
+	return 0;
+}
+
+static int add_rule(int ruleset, int fd, uint64_t allowed)
+{
+	struct ll_path_beneath pb;
+
+	pb.allowed_access = allowed;
 	pb.parent_fd = fd;
 	if (syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
-		r = -errno;
+		return -errno;
+	return 0;
+}
+
+/* One rule; a path that does not exist is skipped. */
+static int add_path(int ruleset, const char *path, uint64_t rights, int abi)
+{
+	uint64_t allowed = 0;
+	int fd, r = open_rule(path, rights, abi, &fd, &allowed);
+
+	if (r < 0 || fd < 0)
+		return r;
+	r = add_rule(ruleset, fd, allowed);
 	close(fd);
 	return r;
 }
 
-int landlock_confine(int abi, const char *workdir, const char *tmpdir,
-		     const char *progdir)
+int landlock_base_open(struct landlock_base *b, int abi)
 {
 	/* What every C or Python program reads: the system, its libraries,
 	 * its configuration, the CPU list (os.cpu_count()), and /proc, which
@@ -113,9 +135,59 @@ int landlock_confine(int abi, const char *workdir, const char *tmpdir,
 		"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
 	};
 	const uint64_t rx = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR;
+	const char *path;
+	uint64_t rights;
+	size_t i, nsys = sizeof(sys_ro) / sizeof(sys_ro[0]),
+		  ndev = sizeof(dev_rw) / sizeof(dev_rw[0]);
+	int r = 0;
+
+	_Static_assert(sizeof(sys_ro) / sizeof(sys_ro[0]) + sizeof(dev_rw) / sizeof(dev_rw[0]) + 1 <=
+			       LANDLOCK_BASE_MAX, "struct landlock_base has no room for the rules");
+	b->abi = abi;
+	b->n = 0;
+	if (abi <= 0)
+		return -EOPNOTSUPP;
+	for (i = 0; r == 0 && i < nsys + ndev + 1; i++) {
+		if (i < nsys) {
+			path = sys_ro[i];
+			rights = rx;
+		} else if (i < nsys + ndev) {
+			path = dev_rw[i - nsys];
+			rights = FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV;
+		} else {
+			/* POSIX semaphores (sem_open) are files in /dev/shm. */
+			path = "/dev/shm";
+			rights = fs_rights(abi) & ~FS_EXECUTE;
+		}
+		r = open_rule(path, rights, abi, &b->fd[b->n], &b->rights[b->n]);
+		if (r == 0 && b->fd[b->n] >= 0)
+			b->n++;
+	}
+	if (r < 0)
+		landlock_base_close(b);
+	return r;
+}
+
+void landlock_base_close(struct landlock_base *b)
+{
+	while (b->n > 0)
+		close(b->fd[--b->n]);
+}
+
+/* Is path dir or below it (both canonical)? */
+static int under(const char *path, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+
+	return n && !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+int landlock_ruleset(const struct landlock_base *b, const char *workdir,
+		     const char *tmpdir, const char *progdir)
+{
+	const uint64_t rx = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR;
 	struct ll_ruleset_attr attr;
-	size_t i;
-	int fd, r = 0;
+	int fd, i, r = 0, abi = b->abi;
 
 	if (abi <= 0)
 		return -EOPNOTSUPP;
@@ -130,22 +202,41 @@ int landlock_confine(int abi, const char *workdir, const char *tmpdir,
 							    : sizeof(uint64_t), 0);
 	if (fd < 0)
 		return -errno;
-	for (i = 0; r == 0 && i < sizeof(sys_ro) / sizeof(sys_ro[0]); i++)
-		r = add_path(fd, sys_ro[i], rx, abi);
-	for (i = 0; r == 0 && i < sizeof(dev_rw) / sizeof(dev_rw[0]); i++)
-		r = add_path(fd, dev_rw[i], FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE |
-			     FS_IOCTL_DEV, abi);
-	/* POSIX semaphores (sem_open) are files in /dev/shm. */
-	if (r == 0)
-		r = add_path(fd, "/dev/shm", fs_rights(abi) & ~FS_EXECUTE, abi);
-	if (r == 0 && progdir)
+	for (i = 0; r == 0 && i < b->n; i++)
+		r = add_rule(fd, b->fd[i], b->rights[i]);
+	/* A program in its work dir (a test's copy of the build) needs no
+	 * rule of its own. */
+	if (r == 0 && progdir && !under(progdir, workdir))
 		r = add_path(fd, progdir, rx, abi);
 	if (r == 0 && workdir)
 		r = add_path(fd, workdir, fs_rights(abi), abi);
 	if (r == 0 && tmpdir)
 		r = add_path(fd, tmpdir, fs_rights(abi), abi);
-	if (r == 0 && syscall(SYS_landlock_restrict_self, fd, 0) < 0)
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int landlock_restrict(int ruleset)
+{
+	int r = 0;
+
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		r = -errno;
-	close(fd);
+	close(ruleset);
 	return r;
+}
+
+int landlock_confine(int abi, const char *workdir, const char *tmpdir,
+		     const char *progdir)
+{
+	struct landlock_base b;
+	int r = landlock_base_open(&b, abi);
+
+	if (r == 0)
+		r = landlock_ruleset(&b, workdir, tmpdir, progdir);
+	landlock_base_close(&b);
+	return r < 0 ? r : landlock_restrict(r);
 }

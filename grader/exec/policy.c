@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -29,13 +30,13 @@
 #define WHY_HOST "it changes the host, not the program"
 
 /* Each row: call, errno, quiet, L3 only, observe, argument rule, what,
- * why. */
-#define ROW(call, what, why) { call, EPERM, false, false, false, POLICY_ANY, 0, 0, what, why }
+ * why (and a second value, POLICY_EQ2 only). */
+#define ROW(call, what, why) { call, EPERM, false, false, false, POLICY_ANY, 0, 0, what, why, 0 }
 #define FLAG(call, flag, what, why) \
-	{ call, EPERM, false, false, false, POLICY_BIT, 0, flag, what, why }
+	{ call, EPERM, false, false, false, POLICY_BIT, 0, flag, what, why, 0 }
 #define WHY_WRITE "who wrote each line of stdout and stderr (not refused)"
 #define WRITE(call, argn, fd, what) \
-	{ call, 0, false, false, true, POLICY_EQ32, argn, fd, what, WHY_WRITE }
+	{ call, 0, false, false, true, POLICY_EQ32, argn, fd, what, WHY_WRITE, 0 }
 
 static const struct policy_row rows[] = {
 	/* Creating processes: children the tracer never hears of, and
@@ -51,7 +52,7 @@ static const struct policy_row rows[] = {
 	FLAG("clone", CLONE_NEWCGROUP, "clone with CLONE_NEWCGROUP", WHY_NS),
 	{ "clone3", ENOSYS, true, false, false, POLICY_ANY, 0, 0, "clone3",
 	  "its flags are in memory a filter cannot read: ENOSYS makes the C "
-	  "library fall back to clone" },
+	  "library fall back to clone", 0 },
 	ROW("unshare", "unshare", WHY_NS),
 	ROW("setns", "setns", WHY_NS),
 	ROW("mount", "mount", WHY_NS),
@@ -94,19 +95,22 @@ static const struct policy_row rows[] = {
 	ROW("migrate_pages", "migrate_pages", WHY_KERNEL),
 	/* The network: only sockets between the program's own processes. */
 	{ "socket", EPERM, false, false, false, POLICY_NE, 0, AF_UNIX,
-	  "socket other than AF_UNIX", "graded programs have no network" },
+	  "socket other than AF_UNIX", "graded programs have no network", 0 },
 	{ "socketpair", EPERM, false, false, false, POLICY_NE, 0, AF_UNIX,
-	  "socketpair other than AF_UNIX", "graded programs have no network" },
+	  "socketpair other than AF_UNIX", "graded programs have no network", 0 },
 	/* Other processes. */
-	ROW("ptrace", "ptrace", WHY_PEEK),
+	/* Only the requests that make a tracer (policy.h): the helper that
+	 * holds the policy at L3 traces under it. */
+	{ "ptrace", EPERM, false, false, false, POLICY_EQ2, 0, PTRACE_ATTACH, "ptrace",
+	  WHY_PEEK, PTRACE_SEIZE },
 	ROW("process_vm_readv", "process_vm_readv", WHY_PEEK),
 	ROW("process_vm_writev", "process_vm_writev", WHY_PEEK),
 	ROW("pidfd_getfd", "pidfd_getfd", WHY_PEEK),
 	/* The grader's terminal. */
 	{ "ioctl", EPERM, false, false, false, POLICY_EQ32, 1, TIOCSTI,
-	  "ioctl TIOCSTI", "it types into a terminal" },
+	  "ioctl TIOCSTI", "it types into a terminal", 0 },
 	{ "ioctl", EPERM, false, false, false, POLICY_EQ32, 1, TIOCLINUX,
-	  "ioctl TIOCLINUX", "it types into a terminal" },
+	  "ioctl TIOCLINUX", "it types into a terminal", 0 },
 	/* The host. */
 	ROW("kexec_load", "kexec_load", WHY_HOST),
 	ROW("kexec_file_load", "kexec_file_load", WHY_HOST),
@@ -127,11 +131,11 @@ static const struct policy_row rows[] = {
 	/* SysV IPC outlives its processes: at L1/L2 each run has an IPC
 	 * namespace of its own, with limits; at L3 there is none. */
 	{ "shmget", EPERM, false, true, false, POLICY_ANY, 0, 0, "shmget",
-	  "SysV shared memory outlives the run where there is no IPC namespace" },
+	  "SysV shared memory outlives the run where there is no IPC namespace", 0 },
 	{ "msgget", EPERM, false, true, false, POLICY_ANY, 0, 0, "msgget",
-	  "SysV message queues outlive the run where there is no IPC namespace" },
+	  "SysV message queues outlive the run where there is no IPC namespace", 0 },
 	{ "semget", EPERM, false, true, false, POLICY_ANY, 0, 0, "semget",
-	  "SysV semaphores outlive the run where there is no IPC namespace" },
+	  "SysV semaphores outlive the run where there is no IPC namespace", 0 },
 	/* Observed, not refused: writes to stdout and stderr (policy.h).
 	 * pwrite and pwritev are left out: on a pipe they fail (ESPIPE). */
 	WRITE("write", 0, 1, "write to stdout"),
@@ -180,6 +184,12 @@ static int add_row(scmp_filter_ctx ctx, const struct policy_row *r, unsigned ind
 	case POLICY_EQ32:
 		return seccomp_rule_add(ctx, act, nr, 1,
 					SCMP_CMP(r->argn, SCMP_CMP_MASKED_EQ, 0xffffffffULL, r->val));
+	case POLICY_EQ2: {
+		int rc = seccomp_rule_add(ctx, act, nr, 1, SCMP_CMP(r->argn, SCMP_CMP_EQ, r->val));
+
+		return rc < 0 ? rc : seccomp_rule_add(ctx, act, nr, 1,
+						       SCMP_CMP(r->argn, SCMP_CMP_EQ, r->val2));
+	}
 	default:
 		return seccomp_rule_add(ctx, act, nr, 0);
 	}
@@ -188,6 +198,7 @@ static int add_row(scmp_filter_ctx ctx, const struct policy_row *r, unsigned ind
 int policy_build(struct policy_bpf *out, int level, unsigned flags, struct err *e)
 {
 	bool report = flags & POLICY_REPORT, observe = report && (flags & POLICY_OBSERVE);
+	bool only = observe && (flags & POLICY_OBSERVED_ONLY);
 	scmp_filter_ctx ctx;
 	char buf[sizeof(out->insns) + 1];
 	ssize_t len = 0, n;
@@ -207,7 +218,8 @@ int policy_build(struct policy_bpf *out, int level, unsigned flags, struct err *
 	 * instead of one per row. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (i = 0; i < NROWS && r == 0; i++) {
-		if ((rows[i].l3_only && level != 3) || (rows[i].observe && !observe))
+		if ((rows[i].l3_only && level != 3) || (rows[i].observe && !observe) ||
+		    (only && !rows[i].observe))
 			continue;
 		r = add_row(ctx, &rows[i], i, report);
 		if (r < 0)

@@ -17,6 +17,15 @@
  * one, for untraced runs, answers with SECCOMP_RET_ERRNO: the call fails,
  * nobody is told. Rows marked quiet (clone3) never report.
  *
+ * At L3 a session's helper holds the policy itself and every root it
+ * starts inherits it (run.c, session_main): the table must refuse
+ * nothing that helper does. It traces, so ptrace is refused only where
+ * it makes a tracer: PTRACE_ATTACH and PTRACE_SEIZE. Every other request
+ * needs a tracee, and the only other way to one, PTRACE_TRACEME, gives a
+ * process to its parent: in a traced run it fails (each process of the
+ * tree is the helper's tracee already), in an untraced one the parent is
+ * the program's own process or the helper.
+ *
  * Rows marked observe are not refusals: write-family calls on
  * descriptors 1 and 2 (write, writev, sendfile, splice, tee, vmsplice),
  * so that the tracer learns who wrote each byte of stdout and stderr.
@@ -48,6 +57,7 @@ enum policy_arg_op {
 	POLICY_BIT,          /* arg & val != 0 (one flag) */
 	POLICY_NE,           /* arg != val */
 	POLICY_EQ32,         /* (arg & 0xffffffff) == val */
+	POLICY_EQ2,          /* arg == val or arg == val2 */
 };
 
 struct policy_row {
@@ -63,6 +73,7 @@ struct policy_row {
 	uint64_t val;
 	const char *what;    /* how a report names it: "clone with CLONE_UNTRACED" */
 	const char *why;     /* for people reading the table or a report */
+	uint64_t val2;       /* POLICY_EQ2's second value */
 };
 
 /* The table, and its length. */
@@ -78,6 +89,9 @@ enum {
 	POLICY_OBSERVE = 2,  /* with the observed rows: the tracer stops every
 	                        write to 1 and 2; reporting variant only (a
 	                        test with `writers: false` goes without) */
+	POLICY_OBSERVED_ONLY = 4, /* with POLICY_OBSERVE: the observed rows
+	                        alone, stacked on an inherited policy built
+	                        without them (a session helper's at L3) */
 };
 
 /* Build the filter for a level (1, 2 or 3), the variant flags say.

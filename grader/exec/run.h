@@ -18,7 +18,9 @@
  *        └─ root              the student program: own session, rlimits,
  *            └─ ...           Landlock (L3), unprivileged uid, only fds
  *                             0 1 2, default signals, the seccomp policy
- *                             (policy.h, built before the fork), then exec
+ *                             (policy.h, built before the fork; at L3 a
+ *                             session's helper holds it and the root
+ *                             inherits it), then exec
  *
  * Pipes: stdin (supervisor writes), stdout and stderr (supervisor reads),
  * events (helper writes), exec-error (close-on-exec; the root writes
@@ -74,7 +76,10 @@
  * bind the real ones). A run cut short by a limit kills the helper, and
  * with it the namespace; the next run starts a new one. At L3 a session
  * is the same helper without namespaces (a child subreaper, never pid 1:
- * it never kills -1). When a request is too large for one message, a run
+ * it never kills -1); it installs the seccomp policy on itself once, for
+ * every root to inherit, opens the system paths of the Landlock rules
+ * once, and builds each run's ruleset for the root to restrict itself
+ * with (docs/containment.md, "Costs"). When a request is too large for one message, a run
  * gets its own helper as before.
  *
  * Ownership: run_result_release() frees what a result holds (its captured

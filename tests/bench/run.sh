@@ -640,9 +640,9 @@ if [ -s "$T/samples.l1_trace" ] && [ -s "$T/samples.l3_notrace" ]; then
 	echo
 	echo "  where a traced L1 test's $(us "$(median l1_trace)") us go (medians of per-run differences):"
 	printf '    %-56s %6s us\n' "the floor: fork, exec, pipes, wait" "$(us "$floor")"
-	printf '    %-56s %6s us\n' "L3 untraced - floor: a helper per run, copy, poll, checks" "$(d l3_notrace floor)"
+	printf '    %-56s %6s us\n' "L3 untraced - floor: copy, temp dir, Landlock, checks" "$(d l3_notrace floor)"
 	printf '    %-56s %6s us\n' "  of which copy + remove of the test dir (alone$([ "$(id -u)" = 0 ] && [ -n "$S" ] && echo ", tmpfs"))" "$(us "$(median copy)")"
-	printf '    %-56s %6s us\n' "L1 - L3, untraced: one helper per submission (a session)" "$(d l1_notrace l3_notrace)"
+	printf '    %-56s %6s us\n' "L1 - L3, untraced: namespaces and mounts vs Landlock" "$(d l1_notrace l3_notrace)"
 	printf '    %-56s %6s us\n' "tracer: L1 traced - untraced" "$(d l1_trace l1_notrace)"
 	printf '    %-56s %6s us\n' "  (the same at L3)" "$(d l3_trace l3_notrace)"
 	[ -s "$T/samples.l1_tmpfs" ] &&

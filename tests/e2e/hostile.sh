@@ -651,7 +651,7 @@ EOF
 	why=$(field "$REPORT" build_output | grep -E 'out of memory|memory exhausted' | head -n 1)
 	check "compile bomb at $lv: a failed build, and why ($msg: $why)" \
 		sh -c "[ '$built' = no ] &&
-		       printf '%s\n' \"\$1\" | grep -Eq 'the build failed: .*time limit of 5|out of memory|memory exhausted'" sh "$msg
+		       printf '%s\n' \"\$1\" | grep -Eq 'time limit of 5|out of memory|memory exhausted'" sh "$msg
 $why"
 }
 

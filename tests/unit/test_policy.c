@@ -92,7 +92,8 @@ END_TEST
 /* In a child under the quiet filter of level: each probe's errno, or 0
  * when the call worked. */
 enum probe { P_GETPID, P_KEYCTL, P_MEMFD, P_CLONE3, P_UNTRACED, P_NEWUSER,
-	     P_INET, P_UNIX, P_SHMGET, P_UNSHARE, P_TIOCSTI, P_PTRACE, P_N };
+	     P_INET, P_UNIX, P_SHMGET, P_UNSHARE, P_TIOCSTI, P_PTRACE, P_ATTACH,
+	     P_CONT, P_N };
 
 static void child_probes(int level, int out)
 {
@@ -129,6 +130,11 @@ static void child_probes(int level, int out)
 	/* The upper half of the command must not hide TIOCSTI. */
 	TRY(P_TIOCSTI, syscall(SYS_ioctl, 0, (unsigned long)TIOCSTI | (1UL << 32), &c));
 	TRY(P_PTRACE, syscall(SYS_ptrace, 0x4206 /* PTRACE_SEIZE */, getppid(), 0, 0));
+	TRY(P_ATTACH, syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, getppid(), 0, 0));
+	/* A tracer's requests pass (at L3 the helper traces under the
+	 * policy): this one fails in the kernel, the parent being no
+	 * tracee of ours. */
+	TRY(P_CONT, syscall(SYS_ptrace, 7 /* PTRACE_CONT */, getppid(), 0, 0));
 	if (write(out, res, sizeof(res)) != (ssize_t)sizeof(res))
 		_exit(3);
 	_exit(0);
@@ -172,6 +178,8 @@ START_TEST(test_installed)
 	ck_assert_int_eq(res[P_UNSHARE], EPERM);
 	ck_assert_int_eq(res[P_TIOCSTI], EPERM);
 	ck_assert_int_eq(res[P_PTRACE], EPERM);
+	ck_assert_int_eq(res[P_ATTACH], EPERM);
+	ck_assert_int_eq(res[P_CONT], ESRCH);
 }
 END_TEST
 
