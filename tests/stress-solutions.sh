@@ -3,8 +3,8 @@
 # solutions, C and Python, RUNS times in a row each (default 20) on a
 # loaded machine; every run must score full marks. Run by `make stress`.
 #
-# EXPLORE=N in the environment grades with --explore N (and JOBS=N with
-# -j N): every explorable test of every solution must then pass N
+# EXPLORE=N in the environment grades with --explore N (JOBS=N with -j
+# N, LANGS="python" only those languages' solutions): every explorable test of every solution must then pass N
 # schedules besides the natural one, each run. `make stress-explore` is
 # the issue's acceptance run: --explore 50, five times in a row, on a
 # busy machine (about an hour here: not part of make check).
@@ -49,7 +49,7 @@ for mode in $modes; do
 		burners="$burners $!"
 		i=$((i + 1))
 	done
-	for lang in c python; do
+	for lang in ${LANGS:-c python}; do
 		i=1
 		while [ "$i" -le "$runs" ]; do
 			start=$(date +%s.%N)
