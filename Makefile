@@ -43,7 +43,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FIXTURES   := $(patsubst tests/fixture/%.c,$(BUILD)/fixture/%,$(wildcard tests/fixture/*.c))
 TOOLS      := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all deps deps-test check unit e2e asan demo bench stress install clean fuzz gradescope
+.PHONY: all deps deps-test check unit e2e asan demo bench stress stress-explore install clean fuzz gradescope
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/grader
@@ -131,6 +131,12 @@ bench: all $(FIXTURES)
 # The reference solutions, 20 runs in a row with the other core kept busy.
 stress: all
 	@sh tests/stress-solutions.sh $(BUILD) 20
+
+# The acceptance run of exploration (issue 15): every reference solution,
+# C and Python, passes --explore 50 five times in a row with the other
+# core busy. Long (about an hour): not part of check.
+stress-explore: all
+	@EXPLORE=50 sh tests/stress-solutions.sh $(BUILD) 5 busy
 
 # build/gradescope/autograder.zip: upload it as a Gradescope autograder.
 gradescope: all

@@ -78,6 +78,7 @@ static const char usage_text[] =
 "                         says explore: true) under N schedules besides\n"
 "                         the natural one; one that fails under any passes\n"
 "                         only by timing (specs/FORMAT.md, Exploration)\n"
+"options of run:\n"
 "  --schedule SEED        run every test under the schedule SEED that a\n"
 "                         report named, instead of the natural one\n"
 "options of batch:\n"
@@ -813,6 +814,8 @@ static int cmd_batch(const struct cli *c, int argc, char **argv)
 
 	if (argc < 1)
 		die_usage("%s", "batch needs a directory of submissions");
+	if (c->schedule)
+		die_usage("%s", "--schedule replays one submission's failure: use it with run");
 	rc = need_dir(argv[argc - 1]);
 	if (rc)
 		return rc;
@@ -850,6 +853,7 @@ static int cmd_batch(const struct cli *c, int argc, char **argv)
 	bo.shard_k = c->shard_k;
 	bo.shard_n = c->shard_n;
 	bo.progress = isatty(2);
+	bo.explore = c->explore;
 	err_clear(&e);
 	rc = batch_run(specs, n, paths, argv[argc - 1], &bo, stderr, &e);
 	if (rc < 0) {

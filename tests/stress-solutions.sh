@@ -3,6 +3,12 @@
 # solutions, C and Python, RUNS times in a row each (default 20) on a
 # loaded machine; every run must score full marks. Run by `make stress`.
 #
+# EXPLORE=N in the environment grades with --explore N (JOBS=N with -j
+# N, LANGS="python" only those languages' solutions): every explorable test of every solution must then pass N
+# schedules besides the natural one, each run. `make stress-explore` is
+# the issue's acceptance run: --explore 50, five times in a row, on a
+# busy machine (about an hour here: not part of make check).
+#
 # Modes (default: busy starved):
 #   busy     one CPU burner: on a two-core machine, the other core
 #   starved  more burners than cores, and the grader at nice 19: the
@@ -12,6 +18,9 @@ runs=${2:-20}
 shift 2 2>/dev/null || shift $#
 modes=${*:-busy starved}
 grader="$PWD/$build/grader"
+extra=
+[ -n "${EXPLORE:-}" ] && extra="--explore $EXPLORE"
+[ -n "${JOBS:-}" ] && extra="$extra -j $JOBS"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/grader-stress.XXXXXX")
 burners=
 stop_burners() {
@@ -40,20 +49,23 @@ for mode in $modes; do
 		burners="$burners $!"
 		i=$((i + 1))
 	done
-	for lang in c python; do
+	for lang in ${LANGS:-c python}; do
 		i=1
 		while [ "$i" -le "$runs" ]; do
 			start=$(date +%s.%N)
-			$nice "$grader" run "$tmp/specs" "$tmp/$lang" --format json >"$tmp/run.json"
+			# shellcheck disable=SC2086 # $extra: words on purpose
+			$nice "$grader" run "$tmp/specs" "$tmp/$lang" $extra --format json >"$tmp/run.json"
 			st=$?
 			end=$(date +%s.%N)
 			pts=$(jq -r '"\(.points)/\(.max_points)"' "$tmp/run.json")
-			printf '%-7s %-6s run %2d: %s  exit %d  %.2f s\n' "$mode" "$lang" "$i" \
-				"$pts" "$st" "$(echo "$end - $start" | bc)"
+			xpl=
+			[ -n "$extra" ] && xpl=$(jq -r '"  \([.exercises[].tests[] | select(.explored > 0)] | length) tests explored, \([.exercises[].tests[].explored // 0] | add) schedules, \([.exercises[].tests[] | select(.timing_only)] | length) timing-only"' "$tmp/run.json")
+			printf '%-7s %-6s run %2d: %s  exit %d  %.2f s%s\n' "$mode" "$lang" "$i" \
+				"$pts" "$st" "$(echo "$end - $start" | bc)" "$xpl"
 			total=$((total + 1))
 			if [ "$st" -ne 0 ] || [ "$pts" != "180/180" ]; then
 				fail=$((fail + 1))
-				jq -r '.exercises[] | .id as $x | .tests[] | select(.status != "pass") | "  \($x) \(.name): " + ([.checks[] | select(.status != "pass") | .message] | join("; "))' "$tmp/run.json"
+				jq -r '.exercises[] | .id as $x | .tests[] | select(.status != "pass" or .timing_only) | "  \($x) \(.name): " + ([.checks[] | select(.status != "pass") | .message] | join("; ")) + (if .timing_only then " [schedule \(.schedule.seed): \(.schedule.text)]" else "" end)' "$tmp/run.json"
 			fi
 			i=$((i + 1))
 		done

@@ -113,6 +113,9 @@ struct task {
 	unsigned sched_held:1; /* stopped, not continued until let go */
 	unsigned parked:1;   /* a new child's first stop, kept until its
 	                        creator's fork event decides */
+	unsigned exiting:1;  /* its exit stop was seen */
+	unsigned wdelayed:1; /* its write stop was delayed already: the
+	                        write goes on when let go */
 	int hold_kind;       /* enum sched_kind; SCHED_NONE when parked */
 	int held_sig;        /* the signal to pass on when let go */
 	pid_t hold_other;    /* the fork's other process */
@@ -444,17 +447,74 @@ static void sched_drop(struct tracer *t, struct task *task)
 	t->sched_nheld--;
 }
 
+static enum resume on_write(struct tracer *t, pid_t pid, struct task *task, int fd);
+
 static void sched_release(struct tracer *t, struct task *task)
 {
-	int sig = task->held_sig;
+	int sig = task->held_sig, req = PTRACE_CONT;
 
 	sched_drop(t, task);
 	if (t->killing) {
 		kill(task->pid, SIGKILL);
 		sig = 0;
+	} else if (task->wdelayed) {
+		/* Delayed at a write's seccomp stop: the write now takes its
+		 * turn in the attribution as if it had just stopped. */
+		switch (on_write(t, task->pid, task, (int)task->wfd)) {
+		case RESUME_HOLD:
+			return; /* queued behind the writer in flight */
+		case RESUME_SYSCALL:
+			req = PTRACE_SYSCALL;
+			break;
+		default:
+			break;
+		}
 	}
-	if (ptrace(PTRACE_CONT, task->pid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
+	task->wdelayed = 0;
+	if (ptrace(req, task->pid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
 		kill(task->pid, SIGKILL);
+}
+
+/* Whether process tgid has a child that ended and that it has not reaped
+ * (a zombie whose parent it still is). Such a process is never held: it
+ * would come back to find two children ended, or two messages waiting,
+ * and wait() or poll() give those in an order no program can choose. */
+static bool has_unreaped_child(struct tracer *t, pid_t tgid)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++) {
+		struct task *c = &t->tasks[i];
+		char buf[512], *p;
+		ssize_t n;
+
+		if (!c->used || !c->ended || c->thread || c->creator != tgid)
+			continue;
+		n = read_proc(c->pid, "stat", buf, sizeof(buf) - 1);
+		if (n <= 0)
+			continue; /* reaped */
+		buf[n] = '\0';
+		p = strrchr(buf, ')'); /* the command name may hold anything */
+		if (p && p[1] == ' ' && p[2] == 'Z' && strtol(p + 3, NULL, 10) == tgid)
+			return true;
+	}
+	return false;
+}
+
+/* Whether another child of task's creator is alive and has not begun to
+ * exit: a delay at task's exit could then move its end after that one's. */
+static bool has_live_sibling(struct tracer *t, const struct task *task)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++) {
+		const struct task *o = &t->tasks[i];
+
+		if (o->used && o != task && !o->thread && !o->ended && !o->exiting &&
+		    o->creator == task->creator)
+			return true;
+	}
+	return false;
 }
 
 /* A new child's first stop: with a schedule, wait for the creator's fork
@@ -491,6 +551,10 @@ static void sched_on_create(struct tracer *t, struct task *parent, struct task *
 
 	if (sched_active(&t->sched) && !t->killing && parent)
 		h = sched_on_fork(&t->sched);
+	if (h.kind == SCHED_HELD_PARENT && has_unreaped_child(t, parent->tgid)) {
+		sched_refund(&t->sched, h.ns);
+		h.kind = SCHED_NONE;
+	}
 	if (h.kind == SCHED_HELD_PARENT) {
 		parent->pending = h;
 		parent->pending_other = child->tgid;
@@ -527,12 +591,17 @@ static void sched_release_waiters(struct tracer *t, pid_t pid, pid_t creator)
  * maybe delay it. */
 static void sched_on_exiting(struct tracer *t, struct task *task)
 {
+	task->exiting = 1;
 	if (!sched_active(&t->sched) || task->thread)
 		return;
 	sched_release_waiters(t, task->tgid, task->creator);
-	if (t->killing)
+	if (t->killing || has_live_sibling(t, task))
 		return;
 	task->pending.ns = sched_on_exit(&t->sched);
+	if (task->pending.ns && has_unreaped_child(t, task->tgid)) {
+		sched_refund(&t->sched, task->pending.ns);
+		task->pending.ns = 0;
+	}
 	task->pending.kind = task->pending.ns ? SCHED_AT_EXIT : SCHED_NONE;
 	task->pending.until_other = false;
 	task->pending_other = 0;
@@ -552,20 +621,24 @@ static bool sched_start_pending(struct tracer *t, struct task *task, int sig)
 	return true;
 }
 
-/* The hook for write stops (the write-attribution tracer): call it where
- * a write to fd 1 or 2 stopped task, before continuing it; true when the
- * task is now held (do not continue it then: the loop will). */
-static __attribute__((unused)) bool trace_sched_write(struct tracer *t, struct task *task,
-						     int sig)
+/* A write to a captured stream stopped task at seccomp (on_write), the
+ * first time for this write: maybe delay it. True when the task is now
+ * held: it makes its write when let go (sched_release). */
+static bool trace_sched_write(struct tracer *t, struct task *task)
 {
 	int64_t ns;
 
-	if (!task || !sched_active(&t->sched) || t->killing)
+	if (!sched_active(&t->sched) || t->killing)
 		return false;
 	ns = sched_on_write(&t->sched);
 	if (!ns)
 		return false;
-	sched_hold(t, task, SCHED_AT_WRITE, ns, 0, false, sig);
+	if (has_unreaped_child(t, task->tgid)) {
+		sched_refund(&t->sched, ns);
+		return false;
+	}
+	sched_hold(t, task, SCHED_AT_WRITE, ns, 0, false, 0);
+	task->wdelayed = 1;
 	return true;
 }
 
@@ -758,10 +831,16 @@ static int on_write_alone(struct tracer *t, pid_t pid, struct task *task)
 /* A stop at an observed row: a write to fd 1 or 2. */
 static enum resume on_write(struct tracer *t, pid_t pid, struct task *task, int fd)
 {
-	if (!t->have_pipes || t->wcapped || !task || t->killing ||
-	    !is_captured(t, pid, fd))
+	if (!t->have_pipes || !task || t->killing ||
+	    (t->wcapped && !sched_active(&t->sched)) || !is_captured(t, pid, fd))
 		return RESUME_CONT;
 	task->wfd = (unsigned)fd;
+	/* An explored schedule may delay the write first (not twice). */
+	if (!task->wdelayed && trace_sched_write(t, task))
+		return RESUME_HOLD;
+	task->wdelayed = 0;
+	if (t->wcapped)
+		return RESUME_CONT;
 	if (!t->writer && t->nlive == 1 && on_write_alone(t, pid, task))
 		return RESUME_CONT;
 	if (!t->writer) {

@@ -571,6 +571,7 @@ static void add_marks(json_object *o, const struct batch_ctx *c,
 			       with_hash ? json_object_new_string(c->hash) : NULL);
 	json_object_object_add(o, "only",
 			       c->only ? json_object_new_string(c->only) : NULL);
+	json_object_object_add(o, "explore", json_object_new_int(c->o->explore));
 }
 
 static bool exercise_passed(json_object *x)
@@ -822,6 +823,7 @@ worker_main(const struct batch_ctx *c, const struct batch_sub *s)
 	}
 	go.sbx = &mine;
 	go.only = c->o->only;
+	go.explore = c->o->explore;
 	path = xasprintf("%s/%s", c->subs_dir, s->name);
 	result_init(&r);
 	if (grade_submission(c->specs, c->nspecs, path, &go, &r, &e) < 0)
@@ -1109,8 +1111,11 @@ static bool already_graded(const struct batch_ctx *c, const char *student)
 	char *file = xasprintf("%s.json", student);
 	json_object *o = read_report(c->reports_dir, file);
 	const char *hash = jstr(o, "specs_hash"), *only = jstr(o, "only");
+	json_object *x = NULL;
+	int explore = o && json_object_object_get_ex(o, "explore", &x) ? json_object_get_int(x) : 0;
 	bool same = o && hash && !strcmp(hash, c->hash) && !jstr(o, "grader_error") &&
-		    (c->only ? only && !strcmp(only, c->only) : !only);
+		    (c->only ? only && !strcmp(only, c->only) : !only) &&
+		    explore == c->o->explore;
 
 	json_object_put(o);
 	free(file);

@@ -20,8 +20,9 @@
  * the ones graded are replaced in it (a regrade merges, never replaces).
  *
  * A submission whose report exists and was made with the same specs (a
- * hash of the spec files' bytes recorded in the report's "specs_hash") is
- * not graded again unless force. With shard_n > 0, only submissions whose
+ * hash of the spec files' bytes recorded in the report's "specs_hash")
+ * and the same explore (its "explore", 0 when absent) is not graded again
+ * unless force. With shard_n > 0, only submissions whose
  * index i (0-based, in sorted order) has i % shard_n == shard_k - 1 are
  * graded. Progress goes to `progress_out`: a bar on a terminal, plain
  * lines otherwise.
@@ -48,6 +49,9 @@ struct batch_opts {
 	bool force;
 	int shard_k, shard_n;      /* shard_n == 0: no sharding */
 	bool progress;             /* a terminal progress bar */
+	int explore;               /* --explore N, passed to every
+	                              submission (grade.h); a report made
+	                              with another N is graded again */
 };
 
 int batch_run(struct spec *const *specs, size_t nspecs,

@@ -989,6 +989,7 @@ void judge_expect(struct judge *j, const struct spec_expect *e,
 	c.name = e->name ? xstrdup(e->name) : expect_name(e, where);
 	c.hint = xstrdup_or_null(spec_text(e->hint, e->hint_lang, j->in->lang));
 	c.timing = expect_def(e->kind)->timing || e->timing;
+	c.order = e->timing && !expect_def(e->kind)->timing;
 	stream_src_init(&ss, j, kind);
 	if (ss.start && (data < ss.start || data + len > ss.start + ss.len))
 		ss.tree = NULL; /* not the captured stream: no offsets */

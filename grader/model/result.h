@@ -59,6 +59,10 @@ struct result_check {
 	                       ran the program (wall_under, children alive at
 	                       once, interleaving): grade.c runs a test again
 	                       when only such checks failed */
+	bool order;         /* timing only by the spec's `timing: true` on an
+	                       expectation (an order between processes that a
+	                       starved machine can swap): still judged under
+	                       the ordered explored schedules (sched.h) */
 };
 
 /* How a run ended, independent of what the spec expected. */

@@ -426,8 +426,9 @@ if [ "$nspecs" -gt 0 ] && [ -s "$T/samples.sol" ]; then
 	# Exploration (grader run --explore): what one explored schedule
 	# costs, from four forking exercises graded plainly and with
 	# --explore 4 side by side: (explored - plain) / schedules run.
-	# Most of it is the schedules' own holds (up to 300 ms after a fork,
-	# 1 s a run), not the grader.
+	# Most of it is the schedules' own holds (up to 350 ms after a fork,
+	# 1-50 ms delays at forks, writes and exits, 1 s a run at most), not
+	# the grader.
 	xonly=ex02,ex03,ex05,ex06
 	r=1
 	while [ "$r" -le "$SLOW" ]; do

@@ -66,10 +66,38 @@ while read -r file ex rest; do
 		grep -q "passes only by timing.*ran first\|replay: grader run --schedule [0-9]" "$d.x.txt"
 	"$GRADER" </dev/null run --only "$ex" --schedule "$seed" --format json "$d" >"$d.r.json" 2>/dev/null
 	st=$?
-	rlost=$(jq -r '.exercises[0].tests[] | .name as $n | .checks[] | select(.status != "pass") | "\($n) / \(.name)"' "$d.r.json" | paste -sd'|' | sed 's/|/ | /g')
+	tname=$(printf "%s\n" "$t" | jq -r '.name')
+	rlost=$(jq -r --arg t "$tname" '.exercises[0].tests[] | select(.name == $t) | .name as $n | .checks[] | select(.status != "pass") | "\($n) / \(.name)"' "$d.r.json" | paste -sd'|' | sed 's/|/ | /g')
 	check "$file: --schedule $seed replays the failure (exit $st, lost: $rlost)" \
 		test "$st" -eq 1 -a "$rlost" = "$lost"
 done <tests/mutants/racy.txt
+
+# grader batch --explore N: a class of the reference ex03 and its racy
+# mutant; the mutant passes only by timing, the solution keeps full marks;
+# reports record N, and a rerun with the same N grades nothing, with
+# another N everything again.
+mkdir -p "$tmp/class/good" "$tmp/class/lucky"
+cp tests/solutions/ex03.c tests/solutions/Makefile "$tmp/class/good/"
+cp tests/mutants/racy/ex03-getppid-once-after-sleep.c "$tmp/class/lucky/ex03.c"
+cp tests/solutions/Makefile "$tmp/class/lucky/"
+"$GRADER" </dev/null batch --only ex03 --explore 20 --out "$tmp/grades" "$tmp/class" >/dev/null 2>"$tmp/b1.err"
+st=$?
+check "batch --explore 20: exit 1, a student lacks full marks (got $st)" test "$st" -eq 1
+g=$(jq -r '"\(.points)/\(.max_points) \(.explore)"' "$tmp/grades/reports/good.json")
+check "batch --explore 20: the solution keeps full marks, explore recorded (got $g)" test "$g" = "10/10 20"
+l=$(jq -r '[.exercises[0].tests[] | select(.timing_only)] | length' "$tmp/grades/reports/lucky.json")
+check "batch --explore 20: the racy mutant passes only by timing (got $l tests)" test "$l" -eq 1
+"$GRADER" </dev/null batch --only ex03 --explore 20 --out "$tmp/grades" "$tmp/class" >/dev/null 2>"$tmp/b2.err"
+check "batch: a rerun with the same --explore grades nothing" \
+	sh -c '! grep -q "^graded " "$1"' sh "$tmp/b2.err"
+"$GRADER" </dev/null batch --only ex03 --out "$tmp/grades" "$tmp/class" >/dev/null 2>"$tmp/b3.err"
+st=$?
+ng=$(grep -c '^graded ' "$tmp/b3.err")
+check "batch: without --explore both are graded again, and pass (exit $st, $ng graded)" \
+	test "$st" -eq 0 -a "$ng" -eq 2
+"$GRADER" </dev/null batch --schedule 4 --out "$tmp/grades" "$tmp/class" >/dev/null 2>"$tmp/err"
+st=$?
+check "batch --schedule: usage error, exit 2 (got $st)" test "$st" -eq 2
 
 # Usage errors: exit 2.
 "$GRADER" run --explore many "$tmp/c" >/dev/null 2>"$tmp/err"

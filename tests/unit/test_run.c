@@ -838,7 +838,7 @@ START_TEST(test_schedule_child_first)
 	ck_assert_int_eq(r.res.holds[0].kind, SCHED_HELD_PARENT);
 	ck_assert_int_eq(r.res.holds[0].pid, r.res.tree->procs[0]->pid);
 	ck_assert_int_eq(r.res.holds[0].other, r.res.tree->procs[1]->pid);
-	/* Let go when the child ended, long before the 300 ms cap. */
+	/* Let go when the child ended, long before the 350 ms cap. */
 	ck_assert_int_lt(r.res.holds[0].ns, SCHED_HOLD_NS);
 	ck_assert_int_eq(r.res.held_ns, r.res.holds[0].ns);
 	done(&r);
@@ -873,6 +873,82 @@ START_TEST(test_schedule_parent_first)
 }
 END_TEST
 
+static void run_seeded(struct env_run *r, char **argv, uint64_t seed)
+{
+	char *envp[] = { "PATH=/usr/bin:/bin", mark, NULL };
+	struct run_request req;
+	struct err e;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.cwd = workdir;
+	req.envp = envp;
+	req.limits = r->limits;
+	req.sbx = &r->sbx;
+	req.session = r->session;
+	req.schedule = seed;
+	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
+	ck_assert_int_eq(count_marked(), 0);
+	ck_assert_int_eq(r->res.verdict, VERDICT_EXITED);
+}
+
+/* The random modes delay writes to stdout (the write then still takes its
+ * turn in the attribution: the bytes and their writers are the natural
+ * run's) and exits, but never the exit of a process with a sibling
+ * alive: only the root's, or the last child's to end. */
+START_TEST(test_schedule_delays)
+{
+	char *interleave[4] = { fixture, "interleave", "8", NULL };
+	char *forks[4] = { fixture, "fork-nowait", "3", NULL };
+	struct env_run r;
+	size_t writes = 0, exits = 0, i, w;
+	unsigned k;
+	char *natural;
+
+	prepare(&r, _i, true);
+	if (!r.sbx.trace) {
+		done(&r);
+		return;
+	}
+	run_seeded(&r, interleave, 0);
+	natural = xstrdup(sbuf_str(&r.res.out));
+	run_result_release(&r.res);
+	for (k = 3; k <= 24 && (!writes || !exits); k++) {
+		run_seeded(&r, interleave, sched_seed(k));
+		ck_assert_str_eq(sbuf_str(&r.res.out), natural);
+		ck_assert_uint_ge(r.res.tree->nwrites, 16);
+		for (w = 0; w < r.res.tree->nwrites; w++)
+			ck_assert_ptr_nonnull(tree_find_pid(r.res.tree, r.res.tree->writes[w].pid));
+		for (i = 0; i < r.res.nholds; i++)
+			writes += r.res.holds[i].kind == SCHED_AT_WRITE;
+		run_result_release(&r.res);
+
+		run_seeded(&r, forks, sched_seed(k));
+		for (i = 0; i < r.res.nholds; i++) {
+			const struct run_hold *h = &r.res.holds[i];
+			struct tree_proc *p = tree_find_pid(r.res.tree, h->pid), *q;
+			size_t c;
+
+			if (h->kind != SCHED_AT_EXIT)
+				continue;
+			exits++;
+			ck_assert_ptr_nonnull(p);
+			if (!p->parent)
+				continue; /* the root: no sibling */
+			for (c = 0; c < p->parent->nchildren; c++) {
+				q = p->parent->children[c];
+				ck_assert(q == p || q->t_end <= p->t_end);
+			}
+		}
+		run_result_release(&r.res);
+	}
+	free(natural);
+	ck_assert_uint_gt(writes, 0);
+	ck_assert_uint_gt(exits, 0);
+	done(&r);
+}
+END_TEST
+
 START_TEST(test_sched_decisions)
 {
 	struct sched a, b;
@@ -899,12 +975,38 @@ START_TEST(test_sched_decisions)
 	sched_init(&a, 0, SCHED_BUDGET_NS);
 	ck_assert_int_eq(sched_on_fork(&a).kind, SCHED_NONE);
 	ck_assert_int_eq(sched_on_exit(&a), 0);
-	/* Child first: three holds of 300 ms fit in 1 s, the fourth does not. */
+	/* Child first: two holds of 350 ms fit in 1 s, the third does not;
+	 * a hold refunded makes room for one more. */
 	sched_init(&a, sched_seed(1), SCHED_BUDGET_NS);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 2; i++)
 		ck_assert_int_eq(sched_on_fork(&a).ns, SCHED_HOLD_NS);
 	ck_assert_int_eq(sched_on_fork(&a).kind, SCHED_NONE);
-	ck_assert_int_eq(sched_on_exit(&a), 0); /* no delays in this mode */
+	sched_refund(&a, SCHED_HOLD_NS);
+	ck_assert_int_eq(sched_on_fork(&a).ns, SCHED_HOLD_NS);
+	ck_assert_int_eq(sched_on_exit(&a), 0); /* no delays in the ordered modes */
+	ck_assert(sched_ordered(sched_seed(1)) && sched_ordered(sched_seed(2)));
+	ck_assert(!sched_ordered(sched_seed(3)) && !sched_ordered(sched_seed(4)));
+	ck_assert(!sched_ordered(0));
+	/* The random modes delay some writes and some exits, each at most
+	 * SCHED_DELAY_NS, in whole milliseconds. */
+	for (k = 3; k <= 4; k++) {
+		int64_t w = 0, x = 0, ns;
+
+		sched_init(&a, sched_seed(k), SCHED_BUDGET_NS);
+		for (i = 0; i < 40; i++) {
+			ns = sched_on_write(&a);
+			ck_assert_int_le(ns, SCHED_DELAY_NS);
+			ck_assert_int_eq(ns % 1000000, 0);
+			w += ns > 0;
+			ns = sched_on_exit(&a);
+			ck_assert_int_le(ns, SCHED_DELAY_NS);
+			x += ns > 0;
+			if (a.budget_ns < SCHED_DELAY_NS)
+				break;
+		}
+		ck_assert_int_gt(w, 0);
+		ck_assert_int_gt(x, 0);
+	}
 	/* The modes come in turn, and each has words. */
 	ck_assert_int_eq(sched_mode_of(sched_seed(3)), SCHED_MIXED);
 	ck_assert_int_eq(sched_mode_of(sched_seed(4)), SCHED_DELAYS);
@@ -944,6 +1046,7 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_write_attribution, 0, nl);
 	tcase_add_loop_test(tc, test_schedule_child_first, 0, nl);
 	tcase_add_loop_test(tc, test_schedule_parent_first, 0, nl);
+	tcase_add_loop_test(tc, test_schedule_delays, 0, nl);
 	tcase_add_test(tc, test_sched_decisions);
 	tcase_add_loop_test(tc, test_l3_files, 0, 2);
 	tcase_add_test(tc, test_student_can_read);
