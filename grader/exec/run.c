@@ -1245,6 +1245,20 @@ static uint64_t cgroup_pids(const struct spec_limits *l)
 	return l->processes * 4 + 64;
 }
 
+/* The memory of a run's cgroup: the limit and a quarter more (16 MiB at
+ * least), for the page cache and the small processes around the big
+ * one (make, the compiler driver, a shell). Equal to RLIMIT_AS, a
+ * process growing to the limit would make the kernel reclaim its own
+ * program's pages over and over (cc1 under a compile bomb ran into the
+ * time limit instead of running out of memory): the address-space
+ * limit stays the first a single process meets. */
+static uint64_t cgroup_memory(const struct spec_limits *l)
+{
+	uint64_t more = l->memory / 4;
+
+	return l->memory + (more < (16ULL << 20) ? 16ULL << 20 : more);
+}
+
 /* The session's cgroup, set for this run. Made while no helper runs, as
  * the helper gets its descriptors when it starts; a fresh one (and a
  * fresh helper) when v1 refuses to lower the memory limit below what the
@@ -1261,7 +1275,7 @@ static struct cg *session_cgroup(struct run_session *ss, const struct run_reques
 			if (!(ss->cg = cg_new(&req->sbx->cgroup, e)))
 				return NULL;
 		}
-		if (cg_begin(ss->cg, req->limits.memory, cgroup_pids(&req->limits), e) == 0)
+		if (cg_begin(ss->cg, cgroup_memory(&req->limits), cgroup_pids(&req->limits), e) == 0)
 			return ss->cg;
 		session_end(ss, true);
 		cg_free(ss->cg);
@@ -1285,9 +1299,11 @@ static void cgroup_verdict(const struct run_request *req, struct run_result *res
 		return;
 	if (u->oom_kills) {
 		sbuf_adds(&sb, "memory limit of ");
+		util_format_size(&sb, req->limits.memory);
+		sbuf_adds(&sb, " exceeded by the run's processes together with their shared "
+			  "memory and temp files: they reached ");
 		util_format_size(&sb, u->memory);
-		sbuf_addf(&sb, " exceeded by the run's processes together with their shared "
-			  "memory and temp files: the kernel ended %llu process%s",
+		sbuf_addf(&sb, " (the limit and a quarter), and the kernel ended %llu process%s",
 			  (unsigned long long)u->oom_kills, u->oom_kills == 1 ? "" : "es");
 		v = VERDICT_MEMORY_LIMIT;
 	} else if (u->pids_max && !req->sbx->trace) {
@@ -1369,7 +1385,7 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		if (ss) {
 			cg = session_cgroup(ss, req, e);
 		} else if ((cg = own_cg = cg_new(&req->sbx->cgroup, e)) != NULL &&
-			   cg_begin(cg, l->memory, cgroup_pids(l), e) < 0) {
+			   cg_begin(cg, cgroup_memory(l), cgroup_pids(l), e) < 0) {
 			cg = NULL;
 		}
 		if (!cg)

@@ -50,7 +50,7 @@
  * run of its own) has a cgroup, set for each run's limits before it
  * starts: the root joins it first thing after the fork, so the run's
  * processes and what they hold in temp files and shared memory count
- * against the memory limit together, and pids.max bounds its tasks (in
+ * together against the memory limit and a quarter, and pids.max bounds its tasks (in
  * place of RLIMIT_NPROC untraced). A run in which the kernel ended a
  * process at that limit gets the memory-limit verdict; an untraced one
  * whose forks pids.max refused, the process-limit verdict (either in

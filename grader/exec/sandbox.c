@@ -1196,9 +1196,10 @@ void sbx_describe(const struct sbx *s, struct sbuf *out)
 		cg_describe(&s->cgroup, out);
 		sbuf_adds(out, s->level == SBX_L3
 			  ? " (the processes of a run and their /dev/shm files within the "
-			    "memory limit together), address-space limit, memfd and SysV IPC refused"
+			    "memory limit and a quarter together), address-space limit, memfd "
+			    "and SysV IPC refused"
 			  : " (the processes of a run, its temp files and SysV IPC within the "
-			    "memory limit together), address-space limit, memfd refused");
+			    "memory limit and a quarter together), address-space limit, memfd refused");
 		return;
 	}
 	/* At L2 the helper is no root of its user namespace: the IPC
