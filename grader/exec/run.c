@@ -26,6 +26,7 @@
 
 #include "base/fsutil.h"
 #include "exec/cgroup.h"
+#include "exec/cpuwait.h"
 #include "exec/landlock.h"
 #include "exec/policy.h"
 #include "exec/run.h"
@@ -1319,6 +1320,32 @@ static void cgroup_verdict(const struct run_request *req, struct run_result *res
 	res->verdict_text = sbuf_detach(&sb, NULL);
 }
 
+/* What a busy machine took from the run so far (cpuwait.h), to be added
+ * to its time limit: no more than LOAD_CREDIT_MAX times the limit, and
+ * only in steps of LOAD_CREDIT_STEP (each step walks the tree in /proc
+ * again). *credit is the credit given so far; returns the new one. */
+#define LOAD_CREDIT_MAX 3
+#define LOAD_CREDIT_STEP 20000000LL
+
+static int64_t load_credit(const struct cpuwait *from, pid_t helper, const struct tree *t,
+			   const struct spec_limits *l, int64_t *credit)
+{
+	struct cpuwait to;
+	int64_t ended = 0, c;
+	size_t i;
+
+	for (i = 0; i < t->nprocs; i++)
+		if (t->procs[i]->ended && t->procs[i]->runq_exit > 0)
+			ended += t->procs[i]->runq_exit;
+	cpuwait_sample(helper, &to);
+	c = cpuwait_credit(from, &to, ended);
+	if (c > LOAD_CREDIT_MAX * l->wall_ns)
+		c = LOAD_CREDIT_MAX * l->wall_ns;
+	if (c >= *credit + LOAD_CREDIT_STEP)
+		*credit = c;
+	return *credit;
+}
+
 int run_command(const struct run_request *req_in, struct run_result *res,
 		struct err *e)
 {
@@ -1337,7 +1364,8 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	char *run_tmp = NULL, *tmp_env = NULL, **envp = NULL;
 	long long since = (long long)time(NULL) - 1;
 	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0, setup = 0;
-	int64_t start, deadline;
+	int64_t start, deadline, credit = 0;
+	struct cpuwait cw0;
 	size_t in_off = 0;
 	char *path, *cwd_real, *prog_real;
 	struct paths pa;
@@ -1424,6 +1452,7 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	}
 	if (helper == 0)
 		helper_main(req, &pa, &p, setup);
+	cpuwait_sample(helper, &cw0);
 	free(path);
 	free(cwd_real);
 	free(prog_real);
@@ -1451,13 +1480,20 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		    i_x = -1, i_pid = -1, timeout, r;
 		int64_t now = util_now_ns();
 
-		if (!killed && now >= deadline) {
+		if (!killed && now >= deadline &&
+		    (deadline = start + l->wall_ns + load_credit(&cw0, helper, res->tree, l,
+								 &credit)) <= now) {
 			struct sbuf sb = SBUF_INIT;
 
 			sbuf_adds(&sb, "time limit of ");
 			util_format_duration(&sb, l->wall_ns);
 			sbuf_adds(&sb, " exceeded");
 			add_alive(&sb, res->tree);
+			if (credit > 0) {
+				sbuf_adds(&sb, "; given ");
+				util_format_duration(&sb, credit);
+				sbuf_adds(&sb, " more, the time other work kept it from a CPU");
+			}
 			set_verdict(res, VERDICT_TIMEOUT, sbuf_detach(&sb, NULL));
 			kill_tree(req, helper);
 			killed = 1;

@@ -26,7 +26,9 @@
  * events (helper writes), exec-error (close-on-exec; the root writes
  * {stage, errno} if anything before exec fails). The supervisor runs one
  * poll() loop over all of them and a pidfd of the helper, with a monotonic
- * deadline. A run ends when the helper has exited and stdout and stderr
+ * deadline: the wall limit, and, when that runs out on a machine other
+ * work keeps busy, the time the run waited for a CPU that work held (at
+ * most three times the limit more: cpuwait.h). A run ends when the helper has exited and stdout and stderr
  * are at end of file: that is, when the root and everything it left
  * behind has ended. When a limit strikes, the whole tree is killed: at
  * L1/L2 killing the helper (pid 1) ends the namespace; at L3 ptrace's

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "exec/cpuwait.h"
 #include "exec/run.h"
 #include "exec/sched.h"
 #include "exec/sandbox.h"
@@ -323,6 +324,118 @@ START_TEST(test_timeout_ignoring_term)
 	ck_assert_int_eq(r.res.verdict, VERDICT_TIMEOUT);
 	ck_assert_ptr_nonnull(strstr(r.res.verdict_text, "time limit of 300.0 ms exceeded"));
 	ck_assert(r.res.wall_ns < 3000000000LL);
+	done(&r);
+}
+END_TEST
+
+/* Four CPU burners per core, outside the run, each dying with the test
+ * and each in a session of its own: with autogroups (Linux's default on
+ * desktops, and here), a session's processes share one weight, and the
+ * run, a session of its own too, would get a core of its own. Returns
+ * how many were started. */
+#define BURNERS_MAX 64
+
+static int burners_start(pid_t *pids)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, n = (int)(cores > 0 ? 4 * cores : 8);
+
+	if (n > BURNERS_MAX)
+		n = BURNERS_MAX;
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			setsid();
+			for (volatile unsigned long x = 0;; x++)
+				;
+		}
+	}
+	return n;
+}
+
+static void burners_stop(const pid_t *pids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+}
+
+/* The credit's arithmetic (cpuwait.h): the run's waits, no more than
+ * the CPU time others used. */
+START_TEST(test_cpuwait_credit)
+{
+	struct cpuwait a = { 100, 1000, 5000 }, b;
+
+	/* Waited 2 s while others used 3 s: 2 s. */
+	b = (struct cpuwait){ 100 + 2000000000LL, 1000 + 500000000LL, 5000 + 3500000000LL };
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 2000000000LL);
+	/* Processes that ended in between add their waits. */
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 500000000LL), 2500000000LL);
+	/* Waits among its own processes on an otherwise idle machine: the
+	 * busy time is all the run's. */
+	b = (struct cpuwait){ 100 + 6000000000LL, 1000 + 2000000000LL, 5000 + 2000000000LL };
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 0);
+	/* Others used less than the run waited: only what they used. */
+	b = (struct cpuwait){ 100 + 6000000000LL, 1000 + 2000000000LL, 5000 + 2700000000LL };
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 700000000LL);
+	/* A run that never waited. */
+	b = (struct cpuwait){ 100, 1000, 5000 + 9000000000LL };
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 0);
+	/* A sample of this process: the machine has been busy. */
+	cpuwait_sample(getpid(), &b);
+	ck_assert_int_gt(b.busy_ns, 0);
+	ck_assert_int_ge(b.cpu_ns, 0);
+}
+END_TEST
+
+/* On a machine other work keeps busy, a run that waits for a CPU is
+ * given that time on top of its limit, up to three times the limit
+ * (run.c): a program at nice 19 spinning among burners at nice 0 waits
+ * almost all the time, and ends at about four times its limit, saying
+ * why. */
+START_TEST(test_timeout_busy_machine)
+{
+	struct env_run r;
+	pid_t b[BURNERS_MAX];
+	char *argv[] = { fixture, "nice", "19", "spin", NULL };
+	int nb;
+
+	prepare(&r, _i, true);
+	r.limits.wall_ns = 300000000LL;
+	nb = burners_start(b);
+	run_argv(&r, NULL, 0, argv);
+	burners_stop(b, nb);
+	ck_assert_int_eq(r.res.verdict, VERDICT_TIMEOUT);
+	ck_assert_msg(strstr(r.res.verdict_text, "time limit of 300.0 ms exceeded") &&
+		      strstr(r.res.verdict_text, "more, the time other work kept it from a CPU"),
+		      "verdict: %s", r.res.verdict_text);
+	ck_assert_msg(r.res.wall_ns >= 800000000LL && r.res.wall_ns < 3000000000LL,
+		      "ended after %lld ns; stderr: %s", (long long)r.res.wall_ns, r.res.err.buf ? r.res.err.buf : "");
+	done(&r);
+}
+END_TEST
+
+/* ... but a program that sleeps waits for no CPU, and a busy machine
+ * does not make its time limit longer. */
+START_TEST(test_timeout_busy_sleeper)
+{
+	struct env_run r;
+	pid_t b[BURNERS_MAX];
+	int nb;
+
+	prepare(&r, _i, true);
+	r.limits.wall_ns = 300000000LL;
+	nb = burners_start(b);
+	run_fixture(&r, NULL, 0, "sleep", "5000", NULL);
+	burners_stop(b, nb);
+	ck_assert_int_eq(r.res.verdict, VERDICT_TIMEOUT);
+	ck_assert_msg(r.res.wall_ns < 900000000LL, "ended after %lld ns: %s",
+		      (long long)r.res.wall_ns, r.res.verdict_text);
 	done(&r);
 }
 END_TEST
@@ -1028,6 +1141,9 @@ static Suite *run_suite(void)
 	tcase_add_loop_test(tc, test_output_limit, 0, nl);
 	tcase_add_loop_test(tc, test_timeout_ignoring_term, 0, nl);
 	tcase_add_loop_test(tc, test_cpu_limit, 0, nl);
+	tcase_add_loop_test(tc, test_timeout_busy_machine, 0, nl);
+	tcase_add_loop_test(tc, test_timeout_busy_sleeper, 0, nl);
+	tcase_add_test(tc, test_cpuwait_credit);
 	tcase_add_loop_test(tc, test_exec_failed, 0, nl);
 	tcase_add_loop_test(tc, test_orphan_output_kept, 0, nl);
 	tcase_add_loop_test(tc, test_daemon_killed, 0, nl);
