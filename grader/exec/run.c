@@ -1323,8 +1323,12 @@ static void cgroup_verdict(const struct run_request *req, struct run_result *res
 /* What a busy machine took from the run so far (cpuwait.h), to be added
  * to its time limit: no more than LOAD_CREDIT_MAX times the limit, and
  * only in steps of LOAD_CREDIT_STEP (each step walks the tree in /proc
- * again). *credit is the credit given so far; returns the new one. */
+ * again). Counted from CPUWAIT_AFTER_NS into the run, when the first
+ * sample is taken: a sample costs ~50 us, a few percent of a short
+ * test, and most tests end before; the waits of the first 50 ms are not
+ * credited. *credit is the credit given so far; returns the new one. */
 #define LOAD_CREDIT_MAX 3
+#define CPUWAIT_AFTER_NS 50000000LL
 #define LOAD_CREDIT_STEP 20000000LL
 
 static int64_t load_credit(const struct cpuwait *from, pid_t helper, const struct tree *t,
@@ -1364,8 +1368,9 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	char *run_tmp = NULL, *tmp_env = NULL, **envp = NULL;
 	long long since = (long long)time(NULL) - 1;
 	int got_x = 0, helper_done = 0, status = 0, pidfd, killed = 0, setup = 0;
-	int64_t start, deadline, credit = 0;
+	int64_t start, deadline, credit = 0, cw_at;
 	struct cpuwait cw0;
+	bool cw_taken = false;
 	size_t in_off = 0;
 	char *path, *cwd_real, *prog_real;
 	struct paths pa;
@@ -1452,7 +1457,6 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	}
 	if (helper == 0)
 		helper_main(req, &pa, &p, setup);
-	cpuwait_sample(helper, &cw0);
 	free(path);
 	free(cwd_real);
 	free(prog_real);
@@ -1473,6 +1477,9 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	out = (struct stream){ p.out[0], &res->out, &res->out_total, l->capture, &res->out_tail };
 	err = (struct stream){ p.err[0], &res->err, &res->err_total, l->capture, &res->err_tail };
 	deadline = start + l->wall_ns;
+	/* What a busy machine takes from the run is counted from here
+	 * (load_credit): most runs end sooner, and pay nothing for it. */
+	cw_at = start + CPUWAIT_AFTER_NS;
 
 	while (!helper_done || p.out[0] >= 0 || p.err[0] >= 0 || p.ev[0] >= 0) {
 		struct pollfd pfd[6];
@@ -1480,9 +1487,14 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		    i_x = -1, i_pid = -1, timeout, r;
 		int64_t now = util_now_ns();
 
+		if (!cw_taken && !killed && now >= cw_at) {
+			cpuwait_sample(helper, &cw0);
+			cw_taken = true;
+		}
 		if (!killed && now >= deadline &&
-		    (deadline = start + l->wall_ns + load_credit(&cw0, helper, res->tree, l,
-								 &credit)) <= now) {
+		    (!cw_taken ||
+		     (deadline = start + l->wall_ns + load_credit(&cw0, helper, res->tree, l,
+								  &credit)) <= now)) {
 			struct sbuf sb = SBUF_INIT;
 
 			sbuf_adds(&sb, "time limit of ");
@@ -1544,6 +1556,8 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 		}
 		if (killed || helper_done)
 			timeout = 100;
+		else if (!cw_taken && cw_at < deadline)
+			timeout = (int)((cw_at - now) / 1000000) + 1;
 		else
 			timeout = (int)((deadline - now) / 1000000) + 1;
 		if (pidfd < 0 && timeout > 10)
