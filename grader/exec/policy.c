@@ -198,7 +198,6 @@ static int add_row(scmp_filter_ctx ctx, const struct policy_row *r, unsigned ind
 int policy_build(struct policy_bpf *out, int level, unsigned flags, struct err *e)
 {
 	bool report = flags & POLICY_REPORT, observe = report && (flags & POLICY_OBSERVE);
-	bool only = observe && (flags & POLICY_OBSERVED_ONLY);
 	scmp_filter_ctx ctx;
 	char buf[sizeof(out->insns) + 1];
 	ssize_t len = 0, n;
@@ -218,8 +217,7 @@ int policy_build(struct policy_bpf *out, int level, unsigned flags, struct err *
 	 * instead of one per row. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (i = 0; i < NROWS && r == 0; i++) {
-		if ((rows[i].l3_only && level != 3) || (rows[i].observe && !observe) ||
-		    (only && !rows[i].observe))
+		if ((rows[i].l3_only && level != 3) || (rows[i].observe && !observe))
 			continue;
 		r = add_row(ctx, &rows[i], i, report);
 		if (r < 0)

@@ -17,9 +17,10 @@
  * one, for untraced runs, answers with SECCOMP_RET_ERRNO: the call fails,
  * nobody is told. Rows marked quiet (clone3) never report.
  *
- * At L3 a session's helper holds the policy itself and every root it
- * starts inherits it (run.c, session_main): the table must refuse
- * nothing that helper does. It traces, so ptrace is refused only where
+ * At L3 a session's helper holds the policy itself (in a traced session
+ * the reporting variant, observed rows and all: the helper never writes
+ * to 1 and 2) and every root it starts inherits it (run.c,
+ * session_main): the table must refuse nothing that helper does. It traces, so ptrace is refused only where
  * it makes a tracer: PTRACE_ATTACH and PTRACE_SEIZE. Every other request
  * needs a tracee, and the only other way to one, PTRACE_TRACEME, gives a
  * process to its parent: in a traced run it fails (each process of the
@@ -89,9 +90,6 @@ enum {
 	POLICY_OBSERVE = 2,  /* with the observed rows: the tracer stops every
 	                        write to 1 and 2; reporting variant only (a
 	                        test with `writers: false` goes without) */
-	POLICY_OBSERVED_ONLY = 4, /* with POLICY_OBSERVE: the observed rows
-	                        alone, stacked on an inherited policy built
-	                        without them (a session helper's at L3) */
 };
 
 /* Build the filter for a level (1, 2 or 3), the variant flags say.

@@ -236,18 +236,13 @@ static void root_child(const struct run_request *req, const struct paths *pa,
 	if (s->trace && ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 		child_fail(xfd, STAGE_PTRACE, errno);
 	/* Last, since it refuses ptrace: the seccomp policy (policy.h),
-	 * built before the fork. With a session's helper holding the policy
-	 * (session_main, L3), the root inherits it without the observed
-	 * rows and adds them alone when writes are attributed. */
-	if (s->policy) {
-		const struct policy_bpf *b;
+	 * built before the fork; unless a session's helper holds it (at L3,
+	 * session_main) and the root inherits it. */
+	if (s->policy && !pa->policy_held) {
+		const struct policy_bpf *b = !s->trace ? &s->bpf_quiet :
+					     req->no_writers ? &s->bpf_unobserved : &s->bpf_report;
 
-		if (pa->policy_held)
-			b = s->trace && !req->no_writers ? &s->bpf_observe : NULL;
-		else
-			b = !s->trace ? &s->bpf_quiet :
-			    req->no_writers ? &s->bpf_unobserved : &s->bpf_report;
-		r = b ? policy_install(b) : 0;
+		r = policy_install(b);
 		if (r < 0)
 			child_fail(xfd, STAGE_POLICY, -r);
 	}
@@ -621,13 +616,19 @@ static void session_main(const struct sbx *s, const char *base, int ctl,
 	 * rules opened (each run's ruleset is then built here from them),
 	 * and the seccomp policy installed on this helper, which the roots
 	 * inherit: a filter loaded per run cost more than the rest of the
-	 * run's set-up. The policy refuses nothing this helper does at L3
-	 * (no mounts, no namespaces; ptrace only as a tracer). Should
-	 * either fail, each root does it itself, as a helper of its own does. */
+	 * run's set-up (~160 us here, whatever its size: a filter of the
+	 * observed rows alone, stacked per root, cost as much). In a traced
+	 * session it is the reporting variant with the observed rows (a run
+	 * with `writers: false` gets a helper of its own: run_command); they
+	 * stop writes to descriptors 1 and 2, which this helper never makes
+	 * (they are /dev/null; its events go to a pipe). The policy refuses
+	 * nothing this helper does at L3 (no mounts, no namespaces; ptrace
+	 * only as a tracer). Should either fail, each root does it itself,
+	 * as a helper of its own does. */
 	if (setup >= 0 && s->level == SBX_L3 && s->landlock_abi)
 		ll = landlock_base_open(&llb, s->landlock_abi) == 0;
 	if (setup >= 0 && s->level == SBX_L3 && s->policy)
-		held = policy_install(s->trace ? &s->bpf_unobserved : &s->bpf_quiet) == 0;
+		held = policy_install(s->trace ? &s->bpf_report : &s->bpf_quiet) == 0;
 	nondefault_signals(&nondefault); /* once, not 64 calls per root */
 	for (;;) {
 		struct run_request req;
@@ -1362,7 +1363,12 @@ int run_command(const struct run_request *req_in, struct run_result *res,
 	struct exec_error x;
 	struct watch watch;
 	struct rusage ru;
-	struct run_session *ss = req->session;
+	/* At L3 a session's helper holds the policy with the observed rows
+	 * (session_main): a traced run that attributes no writes gets a
+	 * helper of its own, whose root installs the policy without them. */
+	struct run_session *ss = req->sbx->level == SBX_L3 && req->sbx->trace &&
+					 req->sbx->policy && req_in->no_writers
+				 ? NULL : req->session;
 	struct cg *cg = NULL, *own_cg = NULL;
 	struct cg_usage cgu;
 	char *run_tmp = NULL, *tmp_env = NULL, **envp = NULL;

@@ -1040,8 +1040,6 @@ static void probe_confinement(struct sbx *s)
 	s->policy = policy_build(&s->bpf_report, (int)s->level,
 				 POLICY_REPORT | POLICY_OBSERVE, &e) == 0 &&
 		    policy_build(&s->bpf_unobserved, (int)s->level, POLICY_REPORT, &e) == 0 &&
-		    policy_build(&s->bpf_observe, (int)s->level,
-				 POLICY_REPORT | POLICY_OBSERVE | POLICY_OBSERVED_ONLY, &e) == 0 &&
 		    policy_build(&s->bpf_quiet, (int)s->level, 0, &e) == 0;
 	if (!s->policy)
 		add_weaker(s, e.msg, 0);
@@ -1070,7 +1068,7 @@ static void probe_confinement(struct sbx *s)
 	if (abi && (WEXITSTATUS(status) & 2))
 		abi = 0;
 	if (!s->policy)
-		s->bpf_report.len = s->bpf_unobserved.len = s->bpf_observe.len =
+		s->bpf_report.len = s->bpf_unobserved.len =
 			s->bpf_quiet.len = 0;
 	s->landlock_abi = abi;
 	if (s->level == SBX_L3 && !abi)

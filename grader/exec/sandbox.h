@@ -94,9 +94,6 @@ struct sbx {
 	struct policy_bpf bpf_report; /* the policy for traced runs ... */
 	struct policy_bpf bpf_unobserved; /* ... for traced runs that do not
 	                                 attribute writes (no_writers) ... */
-	struct policy_bpf bpf_observe; /* ... the observed rows alone, added
-	                                 by a root that inherits bpf_unobserved
-	                                 (run.c, L3 sessions) ... */
 	struct policy_bpf bpf_quiet;  /* ... and for untraced ones */
 	struct cg_root cgroup;        /* where runs get a cgroup of their own
 	                                 (cgroup.h), or why none */
