@@ -1,5 +1,6 @@
 /* cpuwait.c - how much of a run's time other work took (cpuwait.h). */
 #include "exec/cpuwait.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -163,6 +164,8 @@ void cpuwait_sample(pid_t top, struct cpuwait *s)
 	int left = WALK_MAX;
 
 	memset(s, 0, sizeof(*s));
+	s->t_ns = util_now_ns();
+	s->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s->wait_ns = delay_of("/proc/thread-self/schedstat");
 	/* The thread's own time: the process's reaped children are other
 	 * threads' runs' helpers, and their trees. */
@@ -178,9 +181,15 @@ int64_t cpuwait_credit(const struct cpuwait *from, const struct cpuwait *to,
 		       int64_t ended_wait_ns)
 {
 	int64_t waits = to->wait_ns - from->wait_ns + (ended_wait_ns > 0 ? ended_wait_ns : 0);
-	int64_t others = (to->busy_ns - from->busy_ns) - (to->cpu_ns - from->cpu_ns);
+	int64_t ours = to->cpu_ns - from->cpu_ns;
+	int64_t others = (to->busy_ns - from->busy_ns) - ours;
+	int64_t span = to->t_ns - from->t_ns;
 
-	if (waits <= 0 || others <= 0)
+	if (waits <= 0 || others <= 0 || span <= 0)
+		return 0;
+	/* Wanting more CPUs than there are, two more allowed: its own doing. */
+	if ((double)(ours > 0 ? ours : 0) + (double)waits >
+	    (double)span * ((to->ncpu > 0 ? to->ncpu : 1) + 2))
 		return 0;
 	return waits < others ? waits : others;
 }

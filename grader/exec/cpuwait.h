@@ -18,9 +18,14 @@
  * samples: the waits of its processes (plus `ended`, the waits of those
  * that ended in between, which a walk no longer finds), but no more than
  * the CPU time others used meanwhile (the machine's busy time less the
- * run's own). So waits a program's processes cause each other (eight
- * busy loops on two cores) earn nothing on a machine that is otherwise
- * idle, and a program that sleeps accumulates no wait at all.
+ * run's own). So waits a program's processes cause each other earn
+ * nothing on a machine that is otherwise idle, and a program that sleeps
+ * accumulates no wait at all. And nothing at all when the run kept more
+ * processes wanting a CPU than the machine has, two more allowed (the
+ * grader's thread and the tracer): (its CPU time + its waits) / the time
+ * between the samples > CPUs + 2. Such a run (a fork bomb, eight busy
+ * loops on two cores) would wait on an idle machine too; on a busy one
+ * most of its waits are still its own doing.
  *
  * Where /proc says nothing (no schedstat: a kernel without
  * CONFIG_SCHED_INFO) a field stays 0, and the credit with it. Errors are
@@ -34,9 +39,11 @@
 #include <sys/types.h>
 
 struct cpuwait {
+	int64_t t_ns;     /* when (CLOCK_MONOTONIC) */
 	int64_t wait_ns;  /* run-queue delay: the thread, top and its tree */
 	int64_t cpu_ns;   /* CPU time of the same */
 	int64_t busy_ns;  /* the machine's busy CPU time, all CPUs */
+	int ncpu;         /* CPUs online */
 };
 
 /* Sample the calling thread, process top and its descendants (top <= 0:

@@ -366,30 +366,43 @@ static void burners_stop(const pid_t *pids, int n)
 }
 
 /* The credit's arithmetic (cpuwait.h): the run's waits, no more than
- * the CPU time others used. */
+ * the CPU time others used, and nothing for a run that wanted more CPUs
+ * than there are (two more allowed). */
+#define SEC 1000000000LL
+#define CW(t, w, c, b) ((struct cpuwait){ .t_ns = (t), .wait_ns = (w), .cpu_ns = (c), \
+					 .busy_ns = (b), .ncpu = 2 })
+
 START_TEST(test_cpuwait_credit)
 {
-	struct cpuwait a = { 100, 1000, 5000 }, b;
+	struct cpuwait a = CW(0, 100, 1000, 5000), b;
 
-	/* Waited 2 s while others used 3 s: 2 s. */
-	b = (struct cpuwait){ 100 + 2000000000LL, 1000 + 500000000LL, 5000 + 3500000000LL };
-	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 2000000000LL);
+	/* Over 4 s, waited 2 s while others used 3 s: 2 s. */
+	b = CW(4 * SEC, 100 + 2 * SEC, 1000 + SEC / 2, 5000 + 7 * SEC / 2);
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 2 * SEC);
 	/* Processes that ended in between add their waits. */
-	ck_assert_int_eq(cpuwait_credit(&a, &b, 500000000LL), 2500000000LL);
+	ck_assert_int_eq(cpuwait_credit(&a, &b, SEC / 2), 5 * SEC / 2);
 	/* Waits among its own processes on an otherwise idle machine: the
 	 * busy time is all the run's. */
-	b = (struct cpuwait){ 100 + 6000000000LL, 1000 + 2000000000LL, 5000 + 2000000000LL };
+	b = CW(4 * SEC, 100 + 6 * SEC, 1000 + 2 * SEC, 5000 + 2 * SEC);
 	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 0);
 	/* Others used less than the run waited: only what they used. */
-	b = (struct cpuwait){ 100 + 6000000000LL, 1000 + 2000000000LL, 5000 + 2700000000LL };
-	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 700000000LL);
+	b = CW(4 * SEC, 100 + 6 * SEC, 1000 + 2 * SEC, 5000 + 27 * SEC / 10);
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 7 * SEC / 10);
 	/* A run that never waited. */
-	b = (struct cpuwait){ 100, 1000, 5000 + 9000000000LL };
+	b = CW(4 * SEC, 100, 1000, 5000 + 8 * SEC);
 	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 0);
+	/* A run that wanted more than 2 + 2 CPUs over 1 s (a fork bomb):
+	 * 1 s of CPU and 4 s of waits, however busy others kept the
+	 * machine; 1 s and 3 s is just within. */
+	b = CW(SEC, 100 + 4 * SEC, 1000 + SEC, 5000 + 2 * SEC);
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), 0);
+	b = CW(SEC, 100 + 3 * SEC, 1000 + SEC, 5000 + 2 * SEC);
+	ck_assert_int_eq(cpuwait_credit(&a, &b, 0), SEC);
 	/* A sample of this process: the machine has been busy. */
 	cpuwait_sample(getpid(), &b);
 	ck_assert_int_gt(b.busy_ns, 0);
-	ck_assert_int_ge(b.cpu_ns, 0);
+	ck_assert_int_gt(b.t_ns, 0);
+	ck_assert_int_ge(b.ncpu, 1);
 }
 END_TEST
 
