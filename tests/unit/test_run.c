@@ -128,6 +128,7 @@ struct env_run {
 	struct run_result res;
 	struct run_session *session;
 	bool no_writers;          /* the next runs' run_request.no_writers */
+	uint64_t schedule;        /* ... and run_request.schedule */
 };
 
 static void run_argv(struct env_run *r, const char *stdin_data, size_t stdin_len,
@@ -147,6 +148,7 @@ static void run_argv(struct env_run *r, const char *stdin_data, size_t stdin_len
 	req.sbx = &r->sbx;
 	req.session = r->session;
 	req.no_writers = r->no_writers;
+	req.schedule = r->schedule;
 	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
 	/* The heart of every runner test: nothing it started lives on. */
 	ck_assert_int_eq(count_marked(), 0);
@@ -927,24 +929,19 @@ END_TEST
 
 /* Explored schedules (sched.h): the tracer, not the program, decides who
  * of a parent and child that race to stdout writes first. */
+static void run_seeded(struct env_run *r, char **argv, uint64_t seed)
+{
+	r->schedule = seed;
+	run_argv(r, NULL, 0, argv);
+	r->schedule = 0;
+	ck_assert_int_eq(r->res.verdict, VERDICT_EXITED);
+}
+
 static void run_race(struct env_run *r, uint64_t seed)
 {
 	char *argv[3] = { fixture, "race", NULL };
-	char *envp[] = { "PATH=/usr/bin:/bin", mark, NULL };
-	struct run_request req;
-	struct err e;
 
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.cwd = workdir;
-	req.envp = envp;
-	req.limits = r->limits;
-	req.sbx = &r->sbx;
-	req.session = r->session;
-	req.schedule = seed;
-	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
-	ck_assert_int_eq(count_marked(), 0);
-	ck_assert_int_eq(r->res.verdict, VERDICT_EXITED);
+	run_seeded(r, argv, seed);
 }
 
 START_TEST(test_schedule_child_first)
@@ -998,25 +995,6 @@ START_TEST(test_schedule_parent_first)
 	done(&r);
 }
 END_TEST
-
-static void run_seeded(struct env_run *r, char **argv, uint64_t seed)
-{
-	char *envp[] = { "PATH=/usr/bin:/bin", mark, NULL };
-	struct run_request req;
-	struct err e;
-
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.cwd = workdir;
-	req.envp = envp;
-	req.limits = r->limits;
-	req.sbx = &r->sbx;
-	req.session = r->session;
-	req.schedule = seed;
-	ck_assert_int_eq(run_command(&req, &r->res, &e), 0);
-	ck_assert_int_eq(count_marked(), 0);
-	ck_assert_int_eq(r->res.verdict, VERDICT_EXITED);
-}
 
 /* The random modes delay writes to stdout (the write then still takes its
  * turn in the attribution: the bytes and their writers are the natural
