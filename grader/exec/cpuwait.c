@@ -10,9 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A walk stops after this many processes or this deep: a run has at most
- * its process limit alive, and a pid reused while we walk must not send
- * us around forever. */
+/* A walk stops after this many processes and threads, or this deep: a
+ * run has at most its process limit alive (but may have thousands of
+ * threads), and a pid reused while we walk must not send us around
+ * forever. */
 #define WALK_MAX 4096
 #define DEPTH_MAX 64
 
@@ -110,11 +111,12 @@ static void walk(pid_t pid, struct cpuwait *s, int depth, int *left)
 	dir = opendir(path);
 	if (!dir)
 		return;
-	while ((d = readdir(dir)) != NULL) {
+	while ((d = readdir(dir)) != NULL && *left > 0) {
 		char *p, *end;
 
 		if (d->d_name[0] < '0' || d->d_name[0] > '9')
 			continue;
+		(*left)--; /* a thread costs two reads: thousands of them, too */
 		if (state != 'Z') {
 			snprintf(path, sizeof(path), "/proc/%d/task/%.16s/schedstat", (int)pid,
 				 d->d_name);
