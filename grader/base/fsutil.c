@@ -22,6 +22,25 @@
 #include "base/fsutil.h"
 #include "base/util.h"
 
+ssize_t fs_read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < size) {
+		n = read(fd, buf + total, size - (size_t)total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	return total;
+}
+
 char *fs_make_tempdir(const char *prefix, struct err *e)
 {
 	const char *tmp = getenv("TMPDIR");

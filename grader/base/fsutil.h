@@ -15,6 +15,12 @@
 
 #include "base/err.h"
 
+/* Read up to size bytes of a small file (one in /proc) into buf, not
+ * NUL-terminated; the bytes read, or -1 when it cannot be opened. Only
+ * open, read and close: async-signal-safe (the tracer runs it in a
+ * forked helper). */
+ssize_t fs_read_small(const char *path, char *buf, size_t size);
+
 /* Create a fresh private directory under $TMPDIR (or /tmp) named
  * "grader-XXXXXX"; returns a malloc'd path or NULL with e set. */
 char *fs_make_tempdir(const char *prefix, struct err *e);

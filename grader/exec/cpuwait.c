@@ -1,10 +1,9 @@
 /* cpuwait.c - how much of a run's time other work took (cpuwait.h). */
 #include "exec/cpuwait.h"
+#include "base/fsutil.h"
 #include "base/util.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +19,10 @@
 /* Read a small file into buf, NUL-terminated; bytes read, or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t size)
 {
-	ssize_t n, total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fs_read_small(path, buf, size - 1);
 
-	if (fd < 0)
-		return -1;
-	while ((size_t)total < size - 1) {
-		n = read(fd, buf + total, size - 1 - (size_t)total);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		total += n;
-	}
-	close(fd);
-	buf[total] = '\0';
-	return total;
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
 }
 
 static int64_t tick_ns(void)

@@ -78,6 +78,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fsutil.h"
 #include "exec/policy.h"
 #include "exec/sched.h"
 #include "exec/trace.h"
@@ -249,23 +250,9 @@ static void emit(struct tracer *t, uint32_t type, pid_t pid, int arg,
 static ssize_t read_proc(pid_t pid, const char *what, char *buf, size_t size)
 {
 	char path[64];
-	ssize_t n, total = 0;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while ((size_t)total < size) {
-		n = read(fd, buf + total, size - (size_t)total);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		total += n;
-	}
-	close(fd);
-	return total;
+	return fs_read_small(path, buf, size);
 }
 
 /* The time pid spent runnable but not running (ns): the second field of
